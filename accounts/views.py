@@ -1,0 +1,78 @@
+"""Account endpoints: register, login, refresh, logout, me."""
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics
+from rest_framework import status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_simplejwt.exceptions import InvalidToken
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.views import TokenRefreshView
+
+from accounts.models import User
+from accounts.serializers import LoginSerializer
+from accounts.serializers import RefreshTokenSerializer
+from accounts.serializers import RegisterSerializer
+from accounts.serializers import TokenPairSerializer
+from accounts.serializers import UserSerializer
+from accounts.tokens import revoke_access_token
+
+
+class RegisterView(generics.CreateAPIView):
+    """Create an account."""
+
+    serializer_class = RegisterSerializer
+    permission_classes = (AllowAny,)
+    authentication_classes = ()
+    throttle_scope = "register"
+
+
+class LoginView(APIView):
+    permission_classes = (AllowAny,)
+    authentication_classes = ()
+    throttle_scope = "login"
+
+    @extend_schema(request=LoginSerializer, responses={200: TokenPairSerializer})
+    def post(self, request: Request) -> Response:
+        """Exchange a username (or email) and password for access and refresh tokens."""
+        serializer = LoginSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response(serializer.validated_data)
+
+
+class RefreshView(TokenRefreshView):
+    """Rotate a refresh token: the old one is blacklisted and refused from then on."""
+
+    throttle_scope = "login"
+
+
+class LogoutView(APIView):
+    @extend_schema(request=RefreshTokenSerializer, responses={205: None})
+    def post(self, request: Request) -> Response:
+        """Revoke the given refresh token and the access token of this request."""
+        serializer = RefreshTokenSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            refresh = RefreshToken(serializer.validated_data["refresh"])
+        except TokenError as error:
+            raise InvalidToken(str(error)) from error
+        if str(refresh.get("user_id")) != str(request.user.pk):
+            raise PermissionDenied("This refresh token belongs to another account.")
+        refresh.blacklist()
+        revoke_access_token(request.auth)  # type: ignore[arg-type]
+        return Response(status=status.HTTP_205_RESET_CONTENT)
+
+
+class MeView(generics.RetrieveAPIView):
+    """The account the access token belongs to."""
+
+    serializer_class = UserSerializer
+
+    def get_object(self) -> Any:
+        return self.request.user

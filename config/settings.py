@@ -1,0 +1,297 @@
+"""Settings for every role (web, workers, tests); all values come from the environment."""
+
+from datetime import timedelta
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+
+
+def env_fraction(name: str, default: float) -> float:
+    """A float setting that must lie in [0, 1]."""
+    value = env.float(name, default=default)
+    if not 0.0 <= value <= 1.0:
+        raise ImproperlyConfigured(f"{name} must be between 0 and 1, got {value}")
+    return value
+
+
+# --- Core
+DEBUG = env.bool("DEBUG", default=False)
+SECRET_KEY = env.str("SECRET_KEY", default="dev-only-not-secret-change-me-in-production")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework_simplejwt.token_blacklist",
+    "django_filters",
+    "drf_spectacular",
+    "channels",
+    "django_prometheus",
+    "accounts",
+    "detector",
+    "inference",
+]
+
+MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+ASGI_APPLICATION = "config.asgi.application"
+WSGI_APPLICATION = "config.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# --- Database
+DATABASES = {
+    "default": env.db(
+        "DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/detector"
+    )
+}
+DATABASES["default"]["ENGINE"] = "django_prometheus.db.backends.postgresql"
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": f"django.contrib.auth.password_validation.{name}"}
+    for name in (
+        "UserAttributeSimilarityValidator",
+        "MinimumLengthValidator",
+        "CommonPasswordValidator",
+        "NumericPasswordValidator",
+    )
+]
+
+# --- Redis: one server, a distinct key prefix or database use per role
+REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+# Bound every Redis call so a blackholed Redis cannot hang a request.
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=3.0)
+
+CACHES = {
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "cache",
+        "OPTIONS": {
+            "SOCKET_CONNECT_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+            "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+        },
+    }
+}
+
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {"hosts": [REDIS_URL], "prefix": "channels"},
+    }
+}
+
+# --- Static files and uploads
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+FRONTEND_DIST = BASE_DIR / "frontend" / "dist"
+STATICFILES_DIRS = [FRONTEND_DIST] if FRONTEND_DIST.is_dir() else []
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+MEDIA_URL = "/media/"
+
+# https://django-storages.readthedocs.io/en/latest/backends/amazon-S3.html
+DETECTOR_STORAGE = env.str("DETECTOR_STORAGE", default="local")
+if DETECTOR_STORAGE not in {"local", "s3"}:
+    raise ImproperlyConfigured("DETECTOR_STORAGE must be 'local' or 's3'")
+STORAGES = {
+    "default": (
+        {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+        if DETECTOR_STORAGE == "local"
+        else {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME", default=""),
+                "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+                "default_acl": None,
+                "querystring_auth": True,
+                "file_overwrite": False,
+            },
+        }
+    ),
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+
+DETECTOR_MAX_UPLOAD_BYTES = env.int("DETECTOR_MAX_UPLOAD_BYTES", default=50 * 1024**2)
+# Keep uploads off the heap: anything above 2.5 MB is spooled to a temporary file.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
+
+# --- REST framework and JWT
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.authentication.RevocableJWTAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "detector.pagination.StandardPagination",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.SearchFilter",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "login": env.str("DETECTOR_THROTTLE_LOGIN", default="10/min"),
+        "register": env.str("DETECTOR_THROTTLE_REGISTER", default="5/min"),
+        "upload": env.str("DETECTOR_THROTTLE_UPLOAD", default="30/min"),
+    },
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+SIMPLE_JWT = {
+    "ACCESS_TOKEN_LIFETIME": timedelta(
+        seconds=env.int("JWT_ACCESS_LIFETIME_SECONDS", default=15 * 60)
+    ),
+    "REFRESH_TOKEN_LIFETIME": timedelta(
+        seconds=env.int("JWT_REFRESH_LIFETIME_SECONDS", default=7 * 24 * 3600)
+    ),
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "UPDATE_LAST_LOGIN": True,
+    "ALGORITHM": "HS256",
+    "SIGNING_KEY": env.str("JWT_SIGNING_KEY", default=SECRET_KEY),
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Audio deepfake detection API",
+    "DESCRIPTION": (
+        "Upload a recording; it is cut into 4-second chunks, each scored with the "
+        "probability that it is synthetic, and summed up in a verdict."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# --- Celery (https://docs.celeryq.dev/en/stable/userguide/configuration.html)
+CELERY_BROKER_URL = REDIS_URL
+CELERY_RESULT_BACKEND = REDIS_URL  # the chord needs a result backend
+CELERY_TASK_SERIALIZER = CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_RESULT_EXPIRES = 3600
+CELERY_TASK_ACKS_LATE = True  # tasks are idempotent; see inference/tasks.py
+CELERY_TASK_REJECT_ON_WORKER_LOST = True  # bounded by the attempts guard
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # long tasks: reserve one at a time
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("DETECTOR_TASK_SOFT_LIMIT", default=300)
+CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 30
+# Longer than any task, or Redis redelivers a message while it still runs.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT * 4,
+    "socket_timeout": REDIS_SOCKET_TIMEOUT,
+    "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT * 4
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_WORKER_SEND_TASK_EVENTS = True
+CELERY_TASK_SEND_SENT_EVENT = True
+# A publish to a dead broker gives up quickly; the sweeper enqueues later.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+
+# --- The detector
+DETECTOR_MODEL = env.str("DETECTOR_MODEL", default=str(BASE_DIR / "models" / "default"))
+DETECTOR_MODEL_REVISION = env.str("DETECTOR_MODEL_REVISION", default="") or None
+DETECTOR_DEVICE = env.str("DETECTOR_DEVICE", default="")  # "" = cuda:0 if present
+DETECTOR_BATCH_SIZE = env.int("DETECTOR_BATCH_SIZE", default=8)
+DETECTOR_MAX_DURATION_SECONDS = env.int("DETECTOR_MAX_DURATION_SECONDS", default=3600)
+DETECTOR_CHUNK_SECONDS = 4.0
+DETECTOR_MIN_CHUNK_SECONDS = env.float("DETECTOR_MIN_CHUNK_SECONDS", default=1.0)
+DETECTOR_CHUNK_TTL_SECONDS = env.int("DETECTOR_CHUNK_TTL_SECONDS", default=6 * 3600)
+DETECTOR_DECODE_CPU_SECONDS = env.int("DETECTOR_DECODE_CPU_SECONDS", default=120)
+DETECTOR_DECODE_MEMORY_BYTES = env.int(
+    "DETECTOR_DECODE_MEMORY_BYTES", default=1024 * 1024**2
+)
+DETECTOR_MIN_SPEECH_RATIO = env_fraction("DETECTOR_MIN_SPEECH_RATIO", 0.2)
+DETECTOR_VAD_AGGRESSIVENESS = env.int("DETECTOR_VAD_AGGRESSIVENESS", default=2)
+DETECTOR_LIKELY_FAKE_THRESHOLD = env_fraction("DETECTOR_LIKELY_FAKE_THRESHOLD", 0.5)
+DETECTOR_FAKE_THRESHOLD = env_fraction("DETECTOR_FAKE_THRESHOLD", 0.8)
+if DETECTOR_LIKELY_FAKE_THRESHOLD > DETECTOR_FAKE_THRESHOLD:
+    raise ImproperlyConfigured(
+        "DETECTOR_LIKELY_FAKE_THRESHOLD must not exceed DETECTOR_FAKE_THRESHOLD"
+    )
+DETECTOR_MAX_ATTEMPTS = env.int("DETECTOR_MAX_ATTEMPTS", default=3)
+# A pending detection older than this was never picked up: enqueue it again.
+DETECTOR_PENDING_REQUEUE_SECONDS = env.int(
+    "DETECTOR_PENDING_REQUEUE_SECONDS", default=120
+)
+DETECTOR_SWEEP_INTERVAL_SECONDS = env.int("DETECTOR_SWEEP_INTERVAL_SECONDS", default=60)
+# A detection making no progress for this long lost its worker.
+DETECTOR_STALLED_SECONDS = env.int(
+    "DETECTOR_STALLED_SECONDS", default=2 * CELERY_TASK_TIME_LIMIT
+)
+DETECTOR_HEALTH_TIMEOUT_SECONDS = env.float(
+    "DETECTOR_HEALTH_TIMEOUT_SECONDS", default=1.0
+)
+
+# --- Logging
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be 'text' or 'json'")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+}

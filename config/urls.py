@@ -1,0 +1,20 @@
+"""Root URLs: the API under /api/v1/, its schema and docs, the admin, metrics."""
+
+from django.contrib import admin
+from django.urls import include
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularSwaggerView
+
+api_v1 = [
+    path("users/", include("accounts.urls")),
+    path("", include("detector.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("", include("django_prometheus.urls")),
+]

@@ -1,0 +1,126 @@
+"""Uploaded recordings, their detections, and the per-chunk scores."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class AudioFile(models.Model):
+    """An uploaded recording, stored under a server-generated name."""
+
+    class StorageType(models.TextChoices):
+        LOCAL = "local", "Local disk"
+        S3 = "s3", "S3"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="audio_files"
+    )
+    original_filename = models.CharField(max_length=255)  # display only, never a path
+    file_size_bytes = models.BigIntegerField()
+    storage_type = models.CharField(max_length=8, choices=StorageType.choices)
+    storage_path = models.CharField(max_length=512)
+    content_type = models.CharField(max_length=64)  # sniffed from the bytes
+    sha256 = models.CharField(max_length=64, db_index=True)
+    duration_seconds = models.FloatField(null=True, blank=True)
+    sample_rate = models.PositiveIntegerField(null=True, blank=True)
+    channels = models.PositiveSmallIntegerField(null=True, blank=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.original_filename
+
+
+class Detection(models.Model):
+    """One scoring of one recording: the seed's DetectionHistory.
+
+    State machine: pending -> processing -> completed | failed. Every move is a
+    conditional UPDATE in ``detector.services``, so a redelivered task that
+    finds the row already moved changes nothing. The sweeper may move a
+    stalled ``processing`` row back to ``pending`` while attempts remain.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        PROCESSING = "processing", "Processing"
+        COMPLETED = "completed", "Completed"
+        FAILED = "failed", "Failed"
+
+    class Assessment(models.TextChoices):
+        REAL = "real", "Real"
+        LIKELY_FAKE = "likely_fake", "Likely fake"
+        FAKE = "fake", "Fake"
+        INCONCLUSIVE = "inconclusive", "Inconclusive"
+
+    request_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    audio_file = models.ForeignKey(
+        AudioFile, on_delete=models.CASCADE, related_name="detections"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="detections"
+    )
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    # Bumped by every write, so the sweeper can tell a stalled detection.
+    updated_at = models.DateTimeField(auto_now=True)
+    results = models.JSONField(default=dict, blank=True)
+    overall_assessment = models.CharField(
+        max_length=16, choices=Assessment.choices, blank=True
+    )
+    overall_confidence = models.FloatField(null=True, blank=True)
+    verdict_policy = models.JSONField(default=dict, blank=True)
+    error_message = models.TextField(blank=True)
+    processing_duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    model_name = models.CharField(max_length=255, blank=True)
+    model_version = models.CharField(max_length=128, blank=True)
+    model_trained = models.BooleanField(null=True, blank=True)
+    chunk_count = models.PositiveIntegerField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        # user and request_id are indexed by their foreign key and unique constraint.
+        indexes = [
+            # The sweeper and the admin filter scan rows by status.
+            models.Index(fields=["status"], name="detection_status_idx"),
+            # History: one user's detections, newest first.
+            models.Index(
+                fields=["user", "-submitted_at"], name="detection_user_submitted_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} ({self.status})"
+
+
+class Chunk(models.Model):
+    """A 4-second stretch of a detection's audio and its score once scored.
+
+    Rows are written once per chunk (scores by an idempotent update), so
+    parallel scoring batches never race on the detection's JSON map; the
+    map in ``Detection.results`` is assembled from them when it completes.
+    """
+
+    detection = models.ForeignKey(
+        Detection, on_delete=models.CASCADE, related_name="chunks"
+    )
+    index = models.PositiveIntegerField()
+    start_seconds = models.FloatField()
+    end_seconds = models.FloatField()
+    speech_ratio = models.FloatField()
+    has_speech = models.BooleanField()
+    score = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("detection", "index")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["detection", "index"], name="chunk_detection_index_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"chunk_{self.index} of {self.detection.request_id}"

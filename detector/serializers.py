@@ -1,0 +1,125 @@
+"""Detection bodies for the status, history and upload endpoints."""
+
+from typing import Any
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from detector.chunk_map import current_chunk_map
+from detector.chunk_map import progress_of
+from detector.models import AudioFile
+from detector.models import Detection
+
+UNTRAINED_WARNING = (
+    "Scored by an untrained demonstration model: these scores are random and say "
+    "nothing about this recording. Point DETECTOR_MODEL at a trained checkpoint."
+)
+
+
+class AudioFileSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AudioFile
+        fields = (
+            "original_filename",
+            "file_size_bytes",
+            "content_type",
+            "sha256",
+            "duration_seconds",
+            "sample_rate",
+            "channels",
+            "uploaded_at",
+        )
+        read_only_fields = fields
+
+
+class ModelInfoSerializer(serializers.Serializer):
+    name = serializers.CharField(source="model_name")
+    version = serializers.CharField(source="model_version")
+    trained = serializers.BooleanField(source="model_trained", allow_null=True)
+    warning = serializers.SerializerMethodField()
+
+    def get_warning(self, detection: Detection) -> str:
+        return UNTRAINED_WARNING if detection.model_trained is False else ""
+
+
+class ChunkPredictionSerializer(serializers.Serializer):
+    score = serializers.FloatField(allow_null=True)
+    start = serializers.FloatField()
+    end = serializers.FloatField()
+    speech = serializers.BooleanField()
+
+
+class ProgressSerializer(serializers.Serializer):
+    done = serializers.IntegerField()
+    total = serializers.IntegerField()
+
+
+class DetectionSummarySerializer(serializers.ModelSerializer):
+    file = AudioFileSerializer(source="audio_file")
+    model = ModelInfoSerializer(source="*")
+    status_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Detection
+        fields = (
+            "request_id",
+            "status",
+            "status_url",
+            "submitted_at",
+            "started_at",
+            "completed_at",
+            "file",
+            "overall_assessment",
+            "overall_confidence",
+            "error_message",
+            "processing_duration_ms",
+            "chunk_count",
+            "model",
+        )
+        read_only_fields = fields
+
+    def get_status_url(self, detection: Detection) -> str:
+        return status_url(detection, self.context.get("request"))
+
+
+class DetectionSerializer(DetectionSummarySerializer):
+    chunk_predictions = serializers.SerializerMethodField()
+    progress = serializers.SerializerMethodField()
+
+    class Meta(DetectionSummarySerializer.Meta):
+        fields = (
+            *DetectionSummarySerializer.Meta.fields,
+            "chunk_predictions",
+            "progress",
+            "verdict_policy",
+        )
+        read_only_fields = fields
+
+    def to_representation(self, detection: Detection) -> dict[str, Any]:
+        # Both fields read the same map: build it once per detection.
+        self._chunk_map = current_chunk_map(detection)
+        return super().to_representation(detection)  # type: ignore[no-any-return]
+
+    @extend_schema_field(serializers.DictField(child=ChunkPredictionSerializer()))
+    def get_chunk_predictions(self, detection: Detection) -> dict[str, Any]:
+        return dict(self._chunk_map)
+
+    @extend_schema_field(ProgressSerializer)
+    def get_progress(self, detection: Detection) -> dict[str, int]:
+        return dict(progress_of(self._chunk_map, detection))
+
+
+class UploadRequestSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="The recording (WAV, FLAC, MP3, OGG, M4A or WebM).")
+
+
+class UploadAcceptedSerializer(serializers.Serializer):
+    request_id = serializers.UUIDField()
+    status = serializers.CharField()
+    status_url = serializers.CharField()
+
+
+def status_url(detection: Detection, request: Any) -> str:
+    path = reverse("detector:status", kwargs={"request_id": detection.request_id})
+    return request.build_absolute_uri(path) if request is not None else path

@@ -1,0 +1,341 @@
+"""Every change to a detection's state: submission, the pipeline's steps, failure.
+
+Each transition is a compare-and-set (a conditional UPDATE, or a row locked
+and checked), so a duplicated or redelivered task finds nothing to do.
+Events are published only after the write commits.
+"""
+
+import hashlib
+import logging
+import uuid
+from collections.abc import Iterable
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from datetime import timedelta
+from functools import partial
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
+from redis.exceptions import RedisError
+
+from accounts.models import User
+from config.celery import app as celery_app
+from detector.chunk_map import build_chunk_map
+from detector.events import publish
+from detector.models import AudioFile
+from detector.models import Chunk
+from detector.models import Detection
+from detector.sniffing import EXTENSIONS
+from detector.verdict import VerdictPolicy
+from detector.verdict import decide
+from inference import chunk_store
+from inference.chunking import ChunkSpan
+
+logger = logging.getLogger(__name__)
+
+PREPARE_AUDIO_TASK = "inference.prepare_audio"
+Status = Detection.Status
+
+
+class IncompleteScoresError(RuntimeError):
+    """Finalization found chunks without a score."""
+
+
+def settings_policy() -> VerdictPolicy:
+    return VerdictPolicy(
+        likely_fake_threshold=settings.DETECTOR_LIKELY_FAKE_THRESHOLD,
+        fake_threshold=settings.DETECTOR_FAKE_THRESHOLD,
+    )
+
+
+# --- Submission
+
+
+def submit_upload(user: User, upload: UploadedFile, content_type: str) -> Detection:
+    """Store the upload under a new name, record it, and queue it once committed."""
+    digest = hashlib.sha256()
+    for block in upload.chunks():
+        digest.update(block)
+    upload.seek(0)
+    stored_name = default_storage.save(
+        f"uploads/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{EXTENSIONS[content_type]}",
+        upload,
+    )
+    try:
+        with transaction.atomic():
+            audio_file = AudioFile.objects.create(
+                user=user,
+                original_filename=(upload.name or "recording")[-255:],
+                file_size_bytes=upload.size or 0,
+                storage_type=settings.DETECTOR_STORAGE,
+                storage_path=stored_name,
+                content_type=content_type,
+                sha256=digest.hexdigest(),
+            )
+            detection = Detection.objects.create(audio_file=audio_file, user=user)
+            transaction.on_commit(partial(enqueue_preparation, str(detection.request_id)))
+    except Exception:
+        default_storage.delete(stored_name)
+        raise
+    logger.info("detection %s submitted by user %s", detection.request_id, user.pk)
+    return detection
+
+
+def enqueue_preparation(request_id: str) -> bool:
+    """Queue the first pipeline step; a broker outage leaves it to the sweeper."""
+    try:
+        celery_app.send_task(PREPARE_AUDIO_TASK, args=[request_id])
+    except (BrokerError, RedisError, OSError):
+        logger.warning("broker unreachable; %s stays pending for the sweeper", request_id)
+        return False
+    return True
+
+
+# --- The pipeline's steps
+
+
+def claim_for_processing(request_id: str) -> Detection | None:
+    """Move pending -> processing and count the attempt; None if another run has it."""
+    claimed = Detection.objects.filter(
+        request_id=request_id,
+        status=Status.PENDING,
+        attempts__lt=settings.DETECTOR_MAX_ATTEMPTS,
+    ).update(
+        status=Status.PROCESSING,
+        started_at=timezone.now(),
+        attempts=F("attempts") + 1,
+        updated_at=timezone.now(),
+    )
+    if not claimed:
+        return None
+    return Detection.objects.select_related("audio_file").get(request_id=request_id)
+
+
+def record_audio_facts(
+    detection: Detection, *, duration_seconds: float, sample_rate: int, channels: int
+) -> None:
+    AudioFile.objects.filter(pk=detection.audio_file_id).update(
+        duration_seconds=duration_seconds, sample_rate=sample_rate, channels=channels
+    )
+
+
+def record_chunk_plan(
+    request_id: str, spans: Iterable[ChunkSpan], speech_ratios: Iterable[float]
+) -> Detection | None:
+    """Create the chunk rows (unscored) of a processing detection."""
+    with transaction.atomic():
+        detection = _locked(request_id, Status.PROCESSING)
+        if detection is None:
+            return None
+        chunks = [
+            Chunk(
+                detection=detection,
+                index=span.index,
+                start_seconds=span.start_seconds,
+                end_seconds=span.end_seconds,
+                speech_ratio=ratio,
+                has_speech=ratio >= settings.DETECTOR_MIN_SPEECH_RATIO,
+            )
+            for span, ratio in zip(spans, speech_ratios, strict=True)
+        ]
+        Chunk.objects.bulk_create(chunks, ignore_conflicts=True)
+        detection.chunk_count = len(chunks)
+        detection.save(update_fields=["chunk_count", "updated_at"])
+    publish(detection, "detection.progress")
+    return detection
+
+
+@dataclass(frozen=True)
+class ScoringModel:
+    """What scored a batch: recorded on the detection with its scores."""
+
+    name: str
+    version: str
+    trained: bool
+    policy: VerdictPolicy
+
+
+def record_scores(
+    request_id: str, scores: Mapping[int, float], model: ScoringModel
+) -> Detection | None:
+    """Store a batch's chunk scores; idempotent, so a rerun batch writes the same."""
+    with transaction.atomic():
+        detection = _locked(request_id, Status.PROCESSING)
+        if detection is None:
+            return None
+        chunks = list(detection.chunks.filter(index__in=list(scores)))
+        for chunk in chunks:
+            chunk.score = scores[chunk.index]
+        Chunk.objects.bulk_update(chunks, ["score"])
+        detection.model_name = model.name
+        detection.model_version = model.version
+        detection.model_trained = model.trained
+        detection.verdict_policy = model.policy.as_dict()
+        detection.save(
+            update_fields=[
+                "model_name",
+                "model_version",
+                "model_trained",
+                "verdict_policy",
+                "updated_at",
+            ]
+        )
+    publish(detection, "detection.progress")
+    return detection
+
+
+def complete_detection(request_id: str) -> Detection | None:
+    """Assemble the chunk map and the verdict and move processing -> completed."""
+    with transaction.atomic():
+        detection = _locked(request_id, Status.PROCESSING)
+        if detection is None:
+            return None
+        chunk_map = build_chunk_map(detection.chunks.all())
+        unscored = [name for name, chunk in chunk_map.items() if chunk["score"] is None]
+        if unscored:
+            raise IncompleteScoresError(f"{request_id}: {', '.join(unscored)} have no score")
+        policy = VerdictPolicy(**detection.verdict_policy) if detection.verdict_policy else settings_policy()
+        verdict = decide(chunk_map, policy)
+        now = timezone.now()
+        detection.status = Status.COMPLETED
+        detection.results = {
+            "request_id": str(detection.request_id),
+            "chunk_predictions": chunk_map,
+            "error_message": "",
+        }
+        detection.overall_assessment = verdict.assessment
+        detection.overall_confidence = verdict.confidence
+        detection.verdict_policy = policy.as_dict()
+        detection.completed_at = now
+        detection.processing_duration_ms = _elapsed_ms(detection, now)
+        detection.save()
+    _delete_keys(request_id)
+    publish(detection, "detection.completed")
+    logger.info("detection %s completed: %s", request_id, verdict.assessment)
+    return detection
+
+
+def fail_detection(request_id: str, message: str) -> Detection | None:
+    """Mark an unfinished detection failed with a reason, and drop its Redis keys."""
+    with transaction.atomic():
+        detection = _locked(request_id, Status.PENDING, Status.PROCESSING)
+        if detection is not None:
+            now = timezone.now()
+            detection.status = Status.FAILED
+            detection.error_message = message
+            detection.results = {
+                "request_id": str(detection.request_id),
+                "chunk_predictions": {},
+                "error_message": message,
+            }
+            detection.completed_at = now
+            detection.processing_duration_ms = _elapsed_ms(detection, now)
+            detection.save()
+    _delete_keys(request_id)
+    if detection is not None:
+        publish(detection, "detection.failed")
+        logger.warning("detection %s failed: %s", request_id, message)
+    return detection
+
+
+def requeue_detection(detection: Detection) -> bool:
+    """Start a failed or stuck detection over (an operator's action)."""
+    with transaction.atomic():
+        moved = Detection.objects.filter(
+            pk=detection.pk, status__in=[Status.FAILED, Status.PROCESSING]
+        ).update(
+            status=Status.PENDING,
+            attempts=0,
+            error_message="",
+            results={},
+            started_at=None,
+            completed_at=None,
+            processing_duration_ms=None,
+            updated_at=timezone.now(),
+        )
+        if moved:
+            Chunk.objects.filter(detection=detection).delete()
+            transaction.on_commit(partial(enqueue_preparation, str(detection.request_id)))
+    if moved:
+        _delete_keys(str(detection.request_id))
+    return bool(moved)
+
+
+# --- The sweeper
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    requeued_pending: int
+    restarted_stalled: int
+    failed_stalled: int
+
+
+def sweep() -> SweepReport:
+    """Rescue detections a lost message or a killed worker left behind."""
+    now = timezone.now()
+    restarted = failed = 0
+    stalled = Detection.objects.filter(
+        status=Status.PROCESSING,
+        updated_at__lt=now - timedelta(seconds=settings.DETECTOR_STALLED_SECONDS),
+    )
+    for detection in stalled:
+        if detection.attempts >= settings.DETECTOR_MAX_ATTEMPTS:
+            failed += fail_detection(
+                str(detection.request_id),
+                f"Processing stopped {detection.attempts} times without finishing "
+                "(the worker was lost); giving up on this recording.",
+            ) is not None
+        elif _restart_stalled(detection, now):
+            restarted += 1
+    waiting = Detection.objects.filter(
+        status=Status.PENDING,
+        updated_at__lt=now - timedelta(seconds=settings.DETECTOR_PENDING_REQUEUE_SECONDS),
+    )
+    requeued = 0
+    for request_id in waiting.values_list("request_id", flat=True):
+        # Touch the row so the next sweep waits a full interval before trying again.
+        Detection.objects.filter(request_id=request_id, status=Status.PENDING).update(updated_at=now)
+        requeued += enqueue_preparation(str(request_id))
+    return SweepReport(requeued, restarted, failed)
+
+
+def _restart_stalled(detection: Detection, now: datetime) -> bool:
+    moved = Detection.objects.filter(
+        pk=detection.pk, status=Status.PROCESSING, updated_at=detection.updated_at
+    ).update(status=Status.PENDING, updated_at=now)
+    if moved:
+        _delete_keys(str(detection.request_id))
+        enqueue_preparation(str(detection.request_id))
+    return bool(moved)
+
+
+# --- Helpers
+
+
+def _locked(request_id: str, *statuses: str) -> Detection | None:
+    return (
+        Detection.objects.select_for_update()
+        .filter(request_id=request_id, status__in=statuses)
+        .first()
+    )
+
+
+def _elapsed_ms(detection: Detection, now: datetime) -> int | None:
+    if detection.started_at is None:
+        return None
+    return int((now - detection.started_at).total_seconds() * 1000)
+
+
+def _delete_keys(request_id: str) -> None:
+    try:
+        chunk_store.delete_detection_keys(request_id)
+    except RedisError:
+        # The keys carry a TTL, so they expire even if this cleanup cannot run.
+        logger.warning("could not delete Redis keys of %s", request_id, exc_info=True)

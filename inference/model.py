@@ -1,0 +1,191 @@
+"""The detector model: loaded once per worker process, scoring chunks in batches.
+
+Any Hugging Face audio-classification checkpoint works (a local directory or
+a hub id plus revision). The fake class is found in ``id2label`` by name.
+A checkpoint may carry its own identity (``detector_name``,
+``detector_version``, ``detector_trained`` in ``config.json``) and its own
+calibrated thresholds (``detector_thresholds.json`` beside the weights).
+"""
+
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import torch
+from django.conf import settings
+from transformers import AutoFeatureExtractor
+from transformers import AutoModelForAudioClassification
+from transformers import FeatureExtractionMixin
+from transformers import PreTrainedModel
+
+from detector.verdict import VerdictPolicy
+from inference.chunking import SAMPLE_RATE
+
+logger = logging.getLogger(__name__)
+
+FAKE_LABEL_NAMES = frozenset({"spoof", "fake", "deepfake", "synthetic", "generated"})
+THRESHOLDS_FILE = "detector_thresholds.json"
+_WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
+
+
+class ModelConfigurationError(RuntimeError):
+    """The checkpoint cannot serve as a detector; the message says why."""
+
+
+@dataclass(frozen=True)
+class ModelIdentity:
+    name: str
+    version: str
+    trained: bool
+
+
+def resolve_fake_index(id2label: dict[int, str]) -> int:
+    """The class index whose label means fake/spoof; refuse anything ambiguous."""
+    matches = [
+        int(index)
+        for index, label in id2label.items()
+        if label.strip().lower().replace("-", "_") in FAKE_LABEL_NAMES
+    ]
+    if len(matches) != 1:
+        labels = ", ".join(f"{index}={label!r}" for index, label in sorted(id2label.items()))
+        found = "none" if not matches else "several"
+        raise ModelConfigurationError(
+            f"The checkpoint's labels ({labels}) name {found} of the fake classes "
+            f"{sorted(FAKE_LABEL_NAMES)}; exactly one is needed to know what to score."
+        )
+    return matches[0]
+
+
+def pick_device(requested: str) -> torch.device:
+    """The configured device, or the first GPU when there is one, else the CPU."""
+    if requested:
+        return torch.device(requested)
+    return torch.device("cuda:0" if torch.cuda.is_available() else "cpu")
+
+
+class DetectorModel:
+    def __init__(
+        self,
+        model: PreTrainedModel,
+        feature_extractor: FeatureExtractionMixin,
+        identity: ModelIdentity,
+        thresholds: VerdictPolicy | None,
+        device: torch.device,
+        batch_size: int,
+    ) -> None:
+        self.model = model.to(device).eval()  # type: ignore[arg-type]
+        self.feature_extractor = feature_extractor
+        self.fake_index = resolve_fake_index(model.config.id2label)
+        self.identity = identity
+        self.thresholds = thresholds
+        self.device = device
+        self.batch_size = batch_size
+
+    def score(self, chunks: Sequence[np.ndarray]) -> list[float]:
+        """Probability that each chunk (16 kHz mono samples) is fake."""
+        scores: list[float] = []
+        for start in range(0, len(chunks), self.batch_size):
+            scores.extend(self._score_batch(chunks[start : start + self.batch_size]))
+        return scores
+
+    def _score_batch(self, batch: Sequence[np.ndarray]) -> list[float]:
+        features = self.feature_extractor(  # type: ignore[operator]
+            [as_float(chunk) for chunk in batch],
+            sampling_rate=SAMPLE_RATE,
+            padding=True,
+            return_attention_mask=True,
+            return_tensors="pt",
+        )
+        with torch.inference_mode():
+            logits = self.model(**features.to(self.device)).logits
+            probabilities = torch.softmax(logits.float(), dim=-1)[:, self.fake_index]
+        return [float(p) for p in probabilities.cpu()]
+
+
+def as_float(chunk: np.ndarray) -> np.ndarray:
+    """PCM16 samples as float32 in [-1, 1]; float input passes through."""
+    if chunk.dtype == np.int16:
+        return chunk.astype(np.float32) / 32768.0
+    return chunk.astype(np.float32, copy=False)
+
+
+def load_detector(
+    name_or_path: str, revision: str | None, device: torch.device, batch_size: int
+) -> DetectorModel:
+    """Load a checkpoint from a directory or the hub cache (never downloading here)."""
+    local = Path(name_or_path).is_dir()
+    try:
+        model = AutoModelForAudioClassification.from_pretrained(name_or_path, revision=revision)
+        feature_extractor = AutoFeatureExtractor.from_pretrained(name_or_path, revision=revision)
+    except (OSError, ValueError) as error:
+        raise ModelConfigurationError(
+            f"Cannot load the detector checkpoint {name_or_path!r}: {error}"
+        ) from error
+    identity = _identity(model, name_or_path, revision, local=local)
+    thresholds = _thresholds(Path(name_or_path)) if local else None
+    return DetectorModel(model, feature_extractor, identity, thresholds, device, batch_size)
+
+
+@cache
+def get_detector() -> DetectorModel:
+    """The process's detector, loaded on first use from the settings."""
+    started = time.perf_counter()
+    detector = load_detector(
+        settings.DETECTOR_MODEL,
+        settings.DETECTOR_MODEL_REVISION,
+        pick_device(settings.DETECTOR_DEVICE),
+        settings.DETECTOR_BATCH_SIZE,
+    )
+    logger.info(
+        "loaded detector %s %s on %s in %.1f s",
+        detector.identity.name,
+        detector.identity.version,
+        detector.device,
+        time.perf_counter() - started,
+    )
+    return detector
+
+
+def _identity(model: PreTrainedModel, name_or_path: str, revision: str | None, *, local: bool) -> ModelIdentity:
+    config = model.config
+    name = getattr(config, "detector_name", None) or (
+        Path(name_or_path).name if local else name_or_path
+    )
+    version = getattr(config, "detector_version", None) or (
+        _weights_digest(Path(name_or_path)) if local else revision or "main"
+    )
+    return ModelIdentity(
+        name=str(name), version=str(version), trained=bool(getattr(config, "detector_trained", True))
+    )
+
+
+def _weights_digest(directory: Path) -> str:
+    for filename in _WEIGHT_FILES:
+        path = directory / filename
+        if path.exists():
+            digest = hashlib.sha256()
+            with path.open("rb") as weights:
+                for block in iter(lambda: weights.read(1 << 20), b""):
+                    digest.update(block)
+            return f"sha256-{digest.hexdigest()[:12]}"
+    return "unknown"
+
+
+def _thresholds(directory: Path) -> VerdictPolicy | None:
+    path = directory / THRESHOLDS_FILE
+    if not path.exists():
+        return None
+    values = json.loads(path.read_text())
+    try:
+        return VerdictPolicy(
+            likely_fake_threshold=float(values["likely_fake_threshold"]),
+            fake_threshold=float(values["fake_threshold"]),
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        raise ModelConfigurationError(f"{path} is not a valid thresholds file: {error}") from error

@@ -1,0 +1,64 @@
+"""Shared fixtures: real PostgreSQL (pytest-django's test database), real Redis."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from accounts.models import User
+from inference import chunk_store
+from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _media_storage(settings: object, tmp_path: Path) -> None:
+    """Uploads go to a per-test folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _clean_redis() -> Iterator[None]:
+    """Each test starts with an empty test Redis database (throttles, chunks, cache)."""
+    assert settings.REDIS_URL.endswith("/15"), "tests must run on Redis database 15"
+    chunk_store.client().flushdb()
+    yield
+    chunk_store.client().flushdb()
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    """An anonymous API client."""
+    return APIClient()
+
+
+@pytest.fixture
+def alice(db: None) -> User:
+    """A user who uploads recordings."""
+    return UserFactory(username="alice", email="alice@example.com")
+
+
+@pytest.fixture
+def bob(db: None) -> User:
+    """Another user, who must never see alice's detections."""
+    return UserFactory(username="bob", email="bob@example.com")
+
+
+def client_for(user: User) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
+    return client
+
+
+@pytest.fixture
+def alice_client(alice: User) -> APIClient:
+    """Alice's API client, authenticated with an access token."""
+    return client_for(alice)
+
+
+@pytest.fixture
+def bob_client(bob: User) -> APIClient:
+    """Bob's API client."""
+    return client_for(bob)
