@@ -30,7 +30,9 @@ class RegisterSerializer(serializers.ModelSerializer):
 
     def validate_email(self, value: str) -> str:
         if User.objects.filter(email__iexact=value).exists():
-            raise serializers.ValidationError("An account with this email already exists.")
+            raise serializers.ValidationError(
+                "An account with this email already exists."
+            )
         return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -38,7 +40,9 @@ class RegisterSerializer(serializers.ModelSerializer):
         try:
             password_validation.validate_password(attrs["password"], candidate)
         except DjangoValidationError as error:
-            raise serializers.ValidationError({"password": list(error.messages)}) from error
+            raise serializers.ValidationError(
+                {"password": list(error.messages)}
+            ) from error
         return attrs
 
     def create(self, validated_data: dict[str, Any]) -> User:

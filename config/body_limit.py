@@ -26,12 +26,18 @@ class BodySizeLimitMiddleware:
         self.max_bytes = max_bytes
         self.body = json.dumps({"detail": message}).encode()
 
-    async def __call__(self, scope: Scope, receive: ASGIReceiveCallable, send: ASGISendCallable) -> None:
+    async def __call__(
+        self, scope: Scope, receive: ASGIReceiveCallable, send: ASGISendCallable
+    ) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+        if (
+            declared is not None
+            and declared.isdigit()
+            and int(declared) > self.max_bytes
+        ):
             await self._refuse(send)
             return
         received = 0
@@ -63,4 +69,6 @@ class BodySizeLimitMiddleware:
                 "trailers": False,
             }
         )
-        await send({"type": "http.response.body", "body": self.body, "more_body": False})
+        await send(
+            {"type": "http.response.body", "body": self.body, "more_body": False}
+        )

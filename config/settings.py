@@ -21,8 +21,12 @@ def env_fraction(name: str, default: float) -> float:
 
 # --- Core
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env.str("SECRET_KEY", default="dev-only-not-secret-change-me-in-production")
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+SECRET_KEY = env.str(
+    "SECRET_KEY", default="dev-only-not-secret-change-me-in-production"
+)
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"]
+)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -241,7 +245,15 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 
 # --- The detector
-DETECTOR_MODEL = env.str("DETECTOR_MODEL", default=str(BASE_DIR / "models" / "default"))
+# The project's trained default; before it is built, the untrained offline demo.
+TRAINED_DEFAULT_MODEL = BASE_DIR / "models" / "default"
+DEMO_MODEL = BASE_DIR / "models" / "offline-demo"
+DETECTOR_MODEL = env.str(
+    "DETECTOR_MODEL",
+    default=str(
+        TRAINED_DEFAULT_MODEL if TRAINED_DEFAULT_MODEL.is_dir() else DEMO_MODEL
+    ),
+)
 DETECTOR_MODEL_REVISION = env.str("DETECTOR_MODEL_REVISION", default="") or None
 DETECTOR_DEVICE = env.str("DETECTOR_DEVICE", default="")  # "" = cuda:0 if present
 DETECTOR_BATCH_SIZE = env.int("DETECTOR_BATCH_SIZE", default=8)

@@ -2,11 +2,13 @@
 
 from django.contrib import admin
 from django.urls import include
+from django.urls import URLPattern
+from django.urls import URLResolver
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 from drf_spectacular.views import SpectacularSwaggerView
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("users/", include("accounts.urls")),
     path("", include("detector.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

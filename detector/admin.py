@@ -16,7 +16,14 @@ OPERATOR_FAILURE = "Marked failed by an operator."
 
 @admin.register(AudioFile)
 class AudioFileAdmin(admin.ModelAdmin):
-    list_display = ("original_filename", "user", "content_type", "file_size_bytes", "duration_seconds", "uploaded_at")
+    list_display = (
+        "original_filename",
+        "user",
+        "content_type",
+        "file_size_bytes",
+        "duration_seconds",
+        "uploaded_at",
+    )
     list_filter = ("content_type", "storage_type")
     list_select_related = ("user",)
     search_fields = ("original_filename", "user__username", "sha256")
@@ -27,10 +34,19 @@ class ChunkInline(admin.TabularInline):
     model = Chunk
     extra = 0
     can_delete = False
-    fields = ("index", "start_seconds", "end_seconds", "speech_ratio", "has_speech", "score")
+    fields = (
+        "index",
+        "start_seconds",
+        "end_seconds",
+        "speech_ratio",
+        "has_speech",
+        "score",
+    )
     readonly_fields = fields
 
-    def has_add_permission(self, request: HttpRequest, obj: Detection | None = None) -> bool:
+    def has_add_permission(
+        self, request: HttpRequest, obj: Detection | None = None
+    ) -> bool:
         return False
 
 
@@ -63,19 +79,23 @@ class DetectionAdmin(admin.ModelAdmin):
     def model_label(self, detection: Detection) -> str:
         if detection.model_trained is False:
             return format_html(
-                '{} <strong style="color:#b00">UNTRAINED DEMO</strong>', detection.model_name
+                '{} <strong style="color:#b00">UNTRAINED DEMO</strong>',
+                detection.model_name,
             )
         return detection.model_name
 
     @admin.action(description="Re-queue selected detections")
     def requeue(self, request: HttpRequest, queryset: QuerySet[Detection]) -> None:
         moved = sum(services.requeue_detection(detection) for detection in queryset)
-        self.message_user(request, f"Re-queued {moved} of {queryset.count()} detections.")
+        self.message_user(
+            request, f"Re-queued {moved} of {queryset.count()} detections."
+        )
 
     @admin.action(description="Mark selected detections failed")
     def mark_failed(self, request: HttpRequest, queryset: QuerySet[Detection]) -> None:
         failed = sum(
-            services.fail_detection(str(detection.request_id), OPERATOR_FAILURE) is not None
+            services.fail_detection(str(detection.request_id), OPERATOR_FAILURE)
+            is not None
             for detection in queryset
         )
         level = messages.SUCCESS if failed else messages.WARNING

@@ -39,11 +39,15 @@ def build_chunk_map(chunks: Iterable[Chunk]) -> dict[str, ChunkPrediction]:
 def current_chunk_map(detection: Detection) -> dict[str, ChunkPrediction]:
     """The final map once completed; the rows scored so far before that."""
     if detection.status == Detection.Status.COMPLETED:
-        stored: dict[str, ChunkPrediction] = detection.results.get("chunk_predictions", {})
+        stored: dict[str, ChunkPrediction] = detection.results.get(
+            "chunk_predictions", {}
+        )
         return stored
     return build_chunk_map(detection.chunks.all())
 
 
-def progress_of(chunk_map: dict[str, ChunkPrediction], detection: Detection) -> Progress:
+def progress_of(
+    chunk_map: dict[str, ChunkPrediction], detection: Detection
+) -> Progress:
     done = sum(1 for chunk in chunk_map.values() if chunk["score"] is not None)
     return Progress(done=done, total=detection.chunk_count or 0)

@@ -58,7 +58,9 @@ def publish(detection: Detection, message_type: MessageType) -> None:
     try:
         async_to_sync(_send_once)(detections_group(detection.user_id), message)
     except Exception:
-        logger.exception("could not publish %s for %s", message_type, detection.request_id)
+        logger.exception(
+            "could not publish %s for %s", message_type, detection.request_id
+        )
 
 
 async def _send_once(group: str, message: DetectionMessage) -> None:
@@ -69,4 +71,4 @@ async def _send_once(group: str, message: DetectionMessage) -> None:
         await layer.group_send(group, dict(message))
     finally:
         # Sync callers get a fresh event loop per call (channels_redis#332).
-        await layer.close_pools()  # type: ignore[attr-defined]
+        await layer.close_pools()

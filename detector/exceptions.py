@@ -7,7 +7,9 @@ from rest_framework.exceptions import APIException
 
 class NoFileError(APIException):
     status_code = status.HTTP_400_BAD_REQUEST
-    default_detail = "No file was sent: put the recording in the multipart field 'file'."
+    default_detail = (
+        "No file was sent: put the recording in the multipart field 'file'."
+    )
     default_code = "no_file"
 
 

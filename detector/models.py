@@ -35,9 +35,10 @@ class Detection(models.Model):
     """One scoring of one recording: the seed's DetectionHistory.
 
     State machine: pending -> processing -> completed | failed. Every move is a
-    conditional UPDATE in ``detector.services``, so a redelivered task that
-    finds the row already moved changes nothing. The sweeper may move a
-    stalled ``processing`` row back to ``pending`` while attempts remain.
+    conditional UPDATE in ``detector.services``, so a duplicated task that
+    finds the row already moved changes nothing. The sweeper moves a stalled
+    ``processing`` row back to ``pending``; each claim counts an attempt, and
+    past ``DETECTOR_MAX_ATTEMPTS`` the detection fails instead.
     """
 
     class Status(models.TextChoices):
@@ -79,7 +80,10 @@ class Detection(models.Model):
     model_version = models.CharField(max_length=128, blank=True)
     model_trained = models.BooleanField(null=True, blank=True)
     chunk_count = models.PositiveIntegerField(null=True, blank=True)
+    # Claims so far; a message that keeps crashing its worker stops at the limit.
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The Celery task that holds the claim; its retries and redeliveries may resume it.
+    task_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
         # user and request_id are indexed by their foreign key and unique constraint.

@@ -6,6 +6,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from detector.chunk_map import Progress
 from detector.chunk_map import current_chunk_map
 from detector.chunk_map import progress_of
 from detector.models import AudioFile
@@ -62,7 +63,7 @@ class DetectionSummarySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Detection
-        fields = (
+        fields: tuple[str, ...] = (
             "request_id",
             "status",
             "status_url",
@@ -99,19 +100,21 @@ class DetectionSerializer(DetectionSummarySerializer):
     def to_representation(self, detection: Detection) -> dict[str, Any]:
         # Both fields read the same map: build it once per detection.
         self._chunk_map = current_chunk_map(detection)
-        return super().to_representation(detection)  # type: ignore[no-any-return]
+        return super().to_representation(detection)
 
     @extend_schema_field(serializers.DictField(child=ChunkPredictionSerializer()))
     def get_chunk_predictions(self, detection: Detection) -> dict[str, Any]:
         return dict(self._chunk_map)
 
     @extend_schema_field(ProgressSerializer)
-    def get_progress(self, detection: Detection) -> dict[str, int]:
-        return dict(progress_of(self._chunk_map, detection))
+    def get_progress(self, detection: Detection) -> Progress:
+        return progress_of(self._chunk_map, detection)
 
 
 class UploadRequestSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="The recording (WAV, FLAC, MP3, OGG, M4A or WebM).")
+    file = serializers.FileField(
+        help_text="The recording (WAV, FLAC, MP3, OGG, M4A or WebM)."
+    )
 
 
 class UploadAcceptedSerializer(serializers.Serializer):

@@ -20,6 +20,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
+from django.db.models import Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import RedisError
@@ -79,7 +80,9 @@ def submit_upload(user: User, upload: UploadedFile, content_type: str) -> Detect
                 sha256=digest.hexdigest(),
             )
             detection = Detection.objects.create(audio_file=audio_file, user=user)
-            transaction.on_commit(partial(enqueue_preparation, str(detection.request_id)))
+            transaction.on_commit(
+                partial(enqueue_preparation, str(detection.request_id))
+            )
     except Exception:
         default_storage.delete(stored_name)
         raise
@@ -92,7 +95,9 @@ def enqueue_preparation(request_id: str) -> bool:
     try:
         celery_app.send_task(PREPARE_AUDIO_TASK, args=[request_id])
     except (BrokerError, RedisError, OSError):
-        logger.warning("broker unreachable; %s stays pending for the sweeper", request_id)
+        logger.warning(
+            "broker unreachable; %s stays pending for the sweeper", request_id
+        )
         return False
     return True
 
@@ -100,21 +105,44 @@ def enqueue_preparation(request_id: str) -> bool:
 # --- The pipeline's steps
 
 
-def claim_for_processing(request_id: str) -> Detection | None:
-    """Move pending -> processing and count the attempt; None if another run has it."""
-    claimed = Detection.objects.filter(
-        request_id=request_id,
-        status=Status.PENDING,
-        attempts__lt=settings.DETECTOR_MAX_ATTEMPTS,
-    ).update(
-        status=Status.PROCESSING,
-        started_at=timezone.now(),
-        attempts=F("attempts") + 1,
-        updated_at=timezone.now(),
+def claim_for_processing(request_id: str, task_id: str) -> Detection | None:
+    """Move pending -> processing for this task; None if there is nothing to do.
+
+    The same task may claim again: a retry, or a redelivery after its worker
+    died. Every claim counts an attempt, and past the limit the detection
+    fails, so a file that crashes its worker cannot loop forever.
+    """
+    now = timezone.now()
+    claimed = (
+        Detection.objects.filter(request_id=request_id)
+        .filter(Q(status=Status.PENDING) | Q(status=Status.PROCESSING, task_id=task_id))
+        .update(
+            status=Status.PROCESSING,
+            task_id=task_id,
+            started_at=now,
+            attempts=F("attempts") + 1,
+            updated_at=now,
+        )
     )
     if not claimed:
         return None
-    return Detection.objects.select_related("audio_file").get(request_id=request_id)
+    detection = Detection.objects.select_related("audio_file").get(
+        request_id=request_id
+    )
+    if detection.attempts > settings.DETECTOR_MAX_ATTEMPTS:
+        fail_detection(
+            request_id,
+            f"Processing this recording stopped {detection.attempts - 1} times "
+            "without finishing (the worker crashed or was lost); giving up.",
+        )
+        return None
+    return detection
+
+
+def is_processing(request_id: str) -> bool:
+    return Detection.objects.filter(
+        request_id=request_id, status=Status.PROCESSING
+    ).exists()
 
 
 def record_audio_facts(
@@ -199,8 +227,14 @@ def complete_detection(request_id: str) -> Detection | None:
         chunk_map = build_chunk_map(detection.chunks.all())
         unscored = [name for name, chunk in chunk_map.items() if chunk["score"] is None]
         if unscored:
-            raise IncompleteScoresError(f"{request_id}: {', '.join(unscored)} have no score")
-        policy = VerdictPolicy(**detection.verdict_policy) if detection.verdict_policy else settings_policy()
+            raise IncompleteScoresError(
+                f"{request_id}: {', '.join(unscored)} have no score"
+            )
+        policy = (
+            VerdictPolicy(**detection.verdict_policy)
+            if detection.verdict_policy
+            else settings_policy()
+        )
         verdict = decide(chunk_map, policy)
         now = timezone.now()
         detection.status = Status.COMPLETED
@@ -252,6 +286,7 @@ def requeue_detection(detection: Detection) -> bool:
         ).update(
             status=Status.PENDING,
             attempts=0,
+            task_id="",
             error_message="",
             results={},
             started_at=None,
@@ -261,7 +296,9 @@ def requeue_detection(detection: Detection) -> bool:
         )
         if moved:
             Chunk.objects.filter(detection=detection).delete()
-            transaction.on_commit(partial(enqueue_preparation, str(detection.request_id)))
+            transaction.on_commit(
+                partial(enqueue_preparation, str(detection.request_id))
+            )
     if moved:
         _delete_keys(str(detection.request_id))
     return bool(moved)
@@ -274,46 +311,41 @@ def requeue_detection(detection: Detection) -> bool:
 class SweepReport:
     requeued_pending: int
     restarted_stalled: int
-    failed_stalled: int
 
 
 def sweep() -> SweepReport:
-    """Rescue detections a lost message or a killed worker left behind."""
+    """Rescue detections that a lost message or a killed worker left behind.
+
+    A stalled detection goes back to pending and is enqueued again; its next
+    claim counts an attempt, so one that keeps stalling ends failed.
+    """
     now = timezone.now()
-    restarted = failed = 0
     stalled = Detection.objects.filter(
         status=Status.PROCESSING,
         updated_at__lt=now - timedelta(seconds=settings.DETECTOR_STALLED_SECONDS),
-    )
-    for detection in stalled:
-        if detection.attempts >= settings.DETECTOR_MAX_ATTEMPTS:
-            failed += fail_detection(
-                str(detection.request_id),
-                f"Processing stopped {detection.attempts} times without finishing "
-                "(the worker was lost); giving up on this recording.",
-            ) is not None
-        elif _restart_stalled(detection, now):
+    ).values_list("request_id", flat=True)
+    restarted = 0
+    for request_id in stalled:
+        moved = Detection.objects.filter(
+            request_id=request_id, status=Status.PROCESSING
+        ).update(status=Status.PENDING, task_id="", updated_at=now)
+        if moved:
+            _delete_keys(str(request_id))
+            enqueue_preparation(str(request_id))
             restarted += 1
     waiting = Detection.objects.filter(
         status=Status.PENDING,
-        updated_at__lt=now - timedelta(seconds=settings.DETECTOR_PENDING_REQUEUE_SECONDS),
-    )
+        updated_at__lt=now
+        - timedelta(seconds=settings.DETECTOR_PENDING_REQUEUE_SECONDS),
+    ).values_list("request_id", flat=True)
     requeued = 0
-    for request_id in waiting.values_list("request_id", flat=True):
+    for request_id in waiting:
         # Touch the row so the next sweep waits a full interval before trying again.
-        Detection.objects.filter(request_id=request_id, status=Status.PENDING).update(updated_at=now)
+        Detection.objects.filter(request_id=request_id, status=Status.PENDING).update(
+            updated_at=now
+        )
         requeued += enqueue_preparation(str(request_id))
-    return SweepReport(requeued, restarted, failed)
-
-
-def _restart_stalled(detection: Detection, now: datetime) -> bool:
-    moved = Detection.objects.filter(
-        pk=detection.pk, status=Status.PROCESSING, updated_at=detection.updated_at
-    ).update(status=Status.PENDING, updated_at=now)
-    if moved:
-        _delete_keys(str(detection.request_id))
-        enqueue_preparation(str(detection.request_id))
-    return bool(moved)
+    return SweepReport(requeued_pending=requeued, restarted_stalled=restarted)
 
 
 # --- Helpers

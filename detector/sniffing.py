@@ -2,7 +2,18 @@
 
 SNIFF_BYTES = 64
 
-_MP4_BRANDS = {b"M4A ", b"M4B ", b"mp41", b"mp42", b"isom", b"iso2", b"iso5", b"dash", b"3gp4", b"3gp5"}
+_MP4_BRANDS = {
+    b"M4A ",
+    b"M4B ",
+    b"mp41",
+    b"mp42",
+    b"isom",
+    b"iso2",
+    b"iso5",
+    b"dash",
+    b"3gp4",
+    b"3gp5",
+}
 _MPEG_LAYERS = {0b01, 0b10, 0b11}  # 0b00 is reserved (and marks AAC's ADTS)
 
 EXTENSIONS = {
@@ -35,4 +46,8 @@ def sniff_audio_type(head: bytes) -> str | None:
 def _is_mpeg_frame_sync(head: bytes) -> bool:
     if len(head) < 2:
         return False
-    return head[0] == 0xFF and head[1] & 0xE0 == 0xE0 and (head[1] >> 1) & 0b11 in _MPEG_LAYERS
+    return (
+        head[0] == 0xFF
+        and head[1] & 0xE0 == 0xE0
+        and (head[1] >> 1) & 0b11 in _MPEG_LAYERS
+    )

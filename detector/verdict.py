@@ -44,7 +44,9 @@ class Verdict:
     confidence: float
 
 
-def decide(chunk_predictions: Mapping[str, Mapping[str, Any]], policy: VerdictPolicy) -> Verdict:
+def decide(
+    chunk_predictions: Mapping[str, Mapping[str, Any]], policy: VerdictPolicy
+) -> Verdict:
     """Apply the policy to a contract chunk map."""
     speech_scores = [
         float(chunk["score"])

@@ -2,6 +2,7 @@
 
 import uuid
 from typing import Any
+from typing import cast
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -16,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import User
 from detector import services
 from detector.exceptions import EmptyFileError
 from detector.exceptions import FileTooLargeError
@@ -60,24 +62,27 @@ class UploadView(APIView):
         upload.seek(0)
         if content_type is None:
             raise UnsupportedAudioError
-        detection = services.submit_upload(request.user, upload, content_type)  # type: ignore[arg-type]
+        detection = services.submit_upload(
+            cast(User, request.user), upload, content_type
+        )
         body = {
             "request_id": detection.request_id,
             "status": detection.status,
             "status_url": status_url(detection, request),
         }
-        return Response(UploadAcceptedSerializer(body).data, status=status.HTTP_202_ACCEPTED)
+        return Response(
+            UploadAcceptedSerializer(body).data, status=status.HTTP_202_ACCEPTED
+        )
 
 
-class UserDetectionsMixin:
-    request: Request
-
+class UserDetectionsView(generics.GenericAPIView):
     def get_queryset(self) -> QuerySet[Detection]:
         # Scoped to the caller, so another user's detection is a plain 404.
-        return Detection.objects.filter(user=self.request.user).select_related("audio_file")
+        owner = cast(User, self.request.user)
+        return Detection.objects.filter(user=owner).select_related("audio_file")
 
 
-class StatusView(UserDetectionsMixin, generics.RetrieveAPIView):
+class StatusView(UserDetectionsView, generics.RetrieveAPIView):
     """A detection's status, chunk map, verdict, timings and model."""
 
     serializer_class = DetectionSerializer
@@ -93,7 +98,7 @@ class StatusView(UserDetectionsMixin, generics.RetrieveAPIView):
             raise Http404 from None
 
 
-class HistoryView(UserDetectionsMixin, generics.ListAPIView):
+class HistoryView(UserDetectionsView, generics.ListAPIView):
     """The caller's detections, newest first."""
 
     serializer_class = DetectionSummarySerializer
@@ -115,5 +120,7 @@ class HealthView(APIView):
         healthy = all(state == "ok" for state in checks.values())
         return Response(
             {"status": "ok" if healthy else "unavailable", "checks": checks},
-            status=status.HTTP_200_OK if healthy else status.HTTP_503_SERVICE_UNAVAILABLE,
+            status=status.HTTP_200_OK
+            if healthy
+            else status.HTTP_503_SERVICE_UNAVAILABLE,
         )

@@ -7,6 +7,7 @@ them all when it completes or fails.
 from collections.abc import Iterable
 from collections.abc import Sequence
 from functools import cache
+from typing import cast
 
 import redis
 from django.conf import settings
@@ -17,7 +18,7 @@ class ChunksMissingError(LookupError):
 
 
 @cache
-def client() -> "redis.Redis[bytes]":
+def client() -> redis.Redis:
     return redis.Redis.from_url(
         settings.REDIS_URL,
         socket_timeout=settings.REDIS_SOCKET_TIMEOUT,
@@ -38,7 +39,9 @@ def put_chunks(request_id: str, chunks: Iterable[bytes]) -> int:
     pipe = client().pipeline(transaction=False)
     count = 0
     for index, pcm in enumerate(chunks):
-        pipe.set(chunk_key(request_id, index), pcm, ex=settings.DETECTOR_CHUNK_TTL_SECONDS)
+        pipe.set(
+            chunk_key(request_id, index), pcm, ex=settings.DETECTOR_CHUNK_TTL_SECONDS
+        )
         count += 1
     pipe.execute()
     return count
@@ -46,12 +49,14 @@ def put_chunks(request_id: str, chunks: Iterable[bytes]) -> int:
 
 def get_chunks(request_id: str, indices: Sequence[int]) -> list[bytes]:
     values = client().mget([chunk_key(request_id, index) for index in indices])
-    missing = [index for index, value in zip(indices, values, strict=True) if value is None]
+    missing = [
+        index for index, value in zip(indices, values, strict=True) if value is None
+    ]
     if missing:
         raise ChunksMissingError(
             f"chunks {missing} of {request_id} are no longer in Redis (expired or removed)"
         )
-    return [value for value in values if value is not None]
+    return cast(list[bytes], values)
 
 
 def count_attempt(request_id: str, batch_start: int) -> int:

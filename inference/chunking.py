@@ -32,10 +32,14 @@ class ChunkSpan:
         return self.end_sample / SAMPLE_RATE
 
     def slice(self, pcm: bytes) -> bytes:
-        return pcm[self.start_sample * BYTES_PER_SAMPLE : self.end_sample * BYTES_PER_SAMPLE]
+        return pcm[
+            self.start_sample * BYTES_PER_SAMPLE : self.end_sample * BYTES_PER_SAMPLE
+        ]
 
 
-def plan_chunks(total_samples: int, chunk_seconds: float, min_seconds: float) -> list[ChunkSpan]:
+def plan_chunks(
+    total_samples: int, chunk_seconds: float, min_seconds: float
+) -> list[ChunkSpan]:
     """Chunk boundaries for a recording of ``total_samples`` at 16 kHz."""
     chunk = round(chunk_seconds * SAMPLE_RATE)
     minimum = round(min_seconds * SAMPLE_RATE)

@@ -11,6 +11,7 @@ import hashlib
 import json
 import logging
 import time
+from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -45,15 +46,20 @@ class ModelIdentity:
     trained: bool
 
 
-def resolve_fake_index(id2label: dict[int, str]) -> int:
+def resolve_fake_index(id2label: Mapping[int, str] | Mapping[str, str] | None) -> int:
     """The class index whose label means fake/spoof; refuse anything ambiguous."""
+    labels_by_index = {
+        int(index): label for index, label in dict(id2label or {}).items()
+    }
     matches = [
-        int(index)
-        for index, label in id2label.items()
+        index
+        for index, label in labels_by_index.items()
         if label.strip().lower().replace("-", "_") in FAKE_LABEL_NAMES
     ]
     if len(matches) != 1:
-        labels = ", ".join(f"{index}={label!r}" for index, label in sorted(id2label.items()))
+        labels = ", ".join(
+            f"{index}={label!r}" for index, label in sorted(labels_by_index.items())
+        )
         found = "none" if not matches else "several"
         raise ModelConfigurationError(
             f"The checkpoint's labels ({labels}) name {found} of the fake classes "
@@ -121,15 +127,21 @@ def load_detector(
     """Load a checkpoint from a directory or the hub cache (never downloading here)."""
     local = Path(name_or_path).is_dir()
     try:
-        model = AutoModelForAudioClassification.from_pretrained(name_or_path, revision=revision)
-        feature_extractor = AutoFeatureExtractor.from_pretrained(name_or_path, revision=revision)
+        model = AutoModelForAudioClassification.from_pretrained(
+            name_or_path, revision=revision
+        )
+        feature_extractor = AutoFeatureExtractor.from_pretrained(
+            name_or_path, revision=revision
+        )
     except (OSError, ValueError) as error:
         raise ModelConfigurationError(
             f"Cannot load the detector checkpoint {name_or_path!r}: {error}"
         ) from error
     identity = _identity(model, name_or_path, revision, local=local)
     thresholds = _thresholds(Path(name_or_path)) if local else None
-    return DetectorModel(model, feature_extractor, identity, thresholds, device, batch_size)
+    return DetectorModel(
+        model, feature_extractor, identity, thresholds, device, batch_size
+    )
 
 
 @cache
@@ -152,7 +164,9 @@ def get_detector() -> DetectorModel:
     return detector
 
 
-def _identity(model: PreTrainedModel, name_or_path: str, revision: str | None, *, local: bool) -> ModelIdentity:
+def _identity(
+    model: PreTrainedModel, name_or_path: str, revision: str | None, *, local: bool
+) -> ModelIdentity:
     config = model.config
     name = getattr(config, "detector_name", None) or (
         Path(name_or_path).name if local else name_or_path
@@ -161,7 +175,9 @@ def _identity(model: PreTrainedModel, name_or_path: str, revision: str | None, *
         _weights_digest(Path(name_or_path)) if local else revision or "main"
     )
     return ModelIdentity(
-        name=str(name), version=str(version), trained=bool(getattr(config, "detector_trained", True))
+        name=str(name),
+        version=str(version),
+        trained=bool(getattr(config, "detector_trained", True)),
     )
 
 
@@ -188,4 +204,6 @@ def _thresholds(directory: Path) -> VerdictPolicy | None:
             fake_threshold=float(values["fake_threshold"]),
         )
     except (KeyError, TypeError, ValueError) as error:
-        raise ModelConfigurationError(f"{path} is not a valid thresholds file: {error}") from error
+        raise ModelConfigurationError(
+            f"{path} is not a valid thresholds file: {error}"
+        ) from error

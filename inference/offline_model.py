@@ -1,6 +1,7 @@
 """Randomly initialised WavLM checkpoints: the offline demo model and benchmark stand-ins."""
 
 from pathlib import Path
+from typing import Any
 from typing import Literal
 
 import torch
@@ -14,7 +15,7 @@ LABELS = {0: "bonafide", 1: "spoof"}
 Size = Literal["tiny", "base-plus"]
 
 # The feature encoder keeps WavLM's strides (one frame per 20 ms); only widths shrink.
-_TINY = {
+_TINY: dict[str, Any] = {
     "hidden_size": 64,
     "num_hidden_layers": 2,
     "num_attention_heads": 2,
@@ -29,12 +30,13 @@ _TINY = {
 def random_wavlm(size: Size, seed: int = 0) -> WavLMForSequenceClassification:
     """A WavLM classifier with random weights: ``base-plus`` has the real model's compute."""
     torch.manual_seed(seed)
-    config = WavLMConfig(
+    options: dict[str, Any] = {
         **(_TINY if size == "tiny" else {}),
-        num_labels=len(LABELS),
-        id2label=LABELS,
-        label2id={label: index for index, label in LABELS.items()},
-    )
+        "num_labels": len(LABELS),
+        "id2label": LABELS,
+        "label2id": {label: index for index, label in LABELS.items()},
+    }
+    config = WavLMConfig(**options)
     return WavLMForSequenceClassification(config).eval()
 
 

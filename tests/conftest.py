@@ -23,9 +23,10 @@ def _media_storage(settings: object, tmp_path: Path) -> None:
 def _clean_redis() -> Iterator[None]:
     """Each test starts with an empty test Redis database (throttles, chunks, cache)."""
     assert settings.REDIS_URL.endswith("/15"), "tests must run on Redis database 15"
-    chunk_store.client().flushdb()
+    redis_client = chunk_store.client()
+    redis_client.flushdb()
     yield
-    chunk_store.client().flushdb()
+    redis_client.flushdb()
 
 
 @pytest.fixture
@@ -48,7 +49,9 @@ def bob(db: None) -> User:
 
 def client_for(user: User) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
+    client.credentials(
+        HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}"
+    )
     return client
 
 

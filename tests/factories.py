@@ -17,7 +17,7 @@ class UserFactory(DjangoModelFactory[User]):
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    password = factory.django.Password(PASSWORD)
 
 
 class AudioFileFactory(DjangoModelFactory[AudioFile]):

@@ -17,6 +17,10 @@ class Command(BaseCommand):
         parser.add_argument("--size", choices=("tiny", "base-plus"), default="tiny")
         parser.add_argument("--seed", type=int, default=0)
 
-    def handle(self, *args: Any, directory: Path, size: str, seed: int, **options: Any) -> None:
+    def handle(
+        self, *args: Any, directory: Path, size: str, seed: int, **options: Any
+    ) -> None:
         save_random_checkpoint(directory, size, seed)  # type: ignore[arg-type]
-        self.stdout.write(self.style.WARNING(f"Wrote an UNTRAINED demo model to {directory}"))
+        self.stdout.write(
+            self.style.WARNING(f"Wrote an UNTRAINED demo model to {directory}")
+        )

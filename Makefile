@@ -1,0 +1,79 @@
+# Audio deepfake detection platform. `make run` serves it; `make test` checks it.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+SYSTEM_PACKAGES := ffmpeg espeak-ng flite festival sox libgoogle-perftools4 chromium chromium-driver
+
+.PHONY: run test test-python test-frontend test-browser lint fmt migrate frontend model demo-model bench setup system-deps database
+
+# Set up everything that is missing, then serve web, workers and scheduler until Ctrl-C.
+run: setup migrate frontend demo-model
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) manage.py serve --port $(PORT)
+
+# Set up everything that is missing, then run lint, types and every test suite.
+test: setup frontend lint test-python test-frontend
+
+# Install Debian packages the platform needs (decoder, TTS engines, tcmalloc, Chromium).
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else echo "Please install:$$missing (apt-get install)"; exit 1; fi; fi
+
+# The virtual environment with pinned requirements (re-installed when they change).
+$(VENV)/.installed: requirements/web.txt requirements/inference.txt requirements/dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements/dev.txt
+	touch $@
+
+setup: system-deps $(VENV)/.installed database
+
+# Create the database named by DATABASE_URL when it does not exist yet.
+database: $(VENV)/.installed
+	$(PY) -m config.create_database
+
+# Apply database migrations.
+migrate: database
+	$(PY) manage.py migrate --noinput -v0
+
+# Build the React dashboard into frontend/dist.
+frontend: frontend/dist/index.html
+frontend/dist/index.html: $(shell find frontend/src frontend/index.html frontend/package.json frontend/vite.config.ts -type f 2>/dev/null)
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run build
+
+# The untrained offline demo checkpoint, used until models/default exists.
+demo-model: models/offline-demo/config.json
+models/offline-demo/config.json: | $(VENV)/.installed
+	$(PY) manage.py build_offline_model models/offline-demo
+
+# Build the training corpus and train the default detector into models/default (slow).
+model: setup
+	$(PY) manage.py build_default_model
+
+# Python tests against real PostgreSQL, Redis and Celery workers.
+test-python:
+	REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest
+
+# Frontend unit tests (Vitest).
+test-frontend: frontend
+	cd frontend && npm test
+
+# Ruff, ruff format --check and mypy.
+lint: $(VENV)/.installed
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy .
+
+# Format the Python code.
+fmt: $(VENV)/.installed
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+# Print throughput figures: model-only and end to end (takes several minutes).
+bench: setup migrate demo-model
+	REDIS_URL=$(TEST_REDIS_URL) $(PY) -m bench.pipeline

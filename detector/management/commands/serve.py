@@ -1,0 +1,121 @@
+"""Run the whole platform on this machine: web, workers and the scheduler, until Ctrl-C."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.core.management.base import CommandParser
+
+# tcmalloc keeps batched inference from slowing down under glibc's malloc.
+ALLOCATORS = (
+    "/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4",
+    "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2",
+)
+
+
+def celery(*arguments: str) -> list[str]:
+    return [sys.executable, "-m", "celery", "-A", "config", *arguments]
+
+
+def inference_environment(device: str) -> dict[str, str]:
+    environment = {**os.environ, "DETECTOR_DEVICE": device}
+    allocator = next((path for path in ALLOCATORS if Path(path).exists()), None)
+    if allocator:
+        environment["LD_PRELOAD"] = allocator
+    return environment
+
+
+class Command(BaseCommand):
+    help = "Serve the API, dashboard and WebSockets with Celery workers beside them."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument(
+            "--port", type=int, default=int(os.environ.get("PORT", "8000"))
+        )
+        parser.add_argument(
+            "--devices",
+            default=os.environ.get(
+                "DETECTOR_DEVICES", settings.DETECTOR_DEVICE or "cpu"
+            ),
+            help="Comma-separated devices, one inference worker each (cpu, cuda:0, cuda:1...).",
+        )
+
+    def handle(
+        self, *args: Any, host: str, port: int, devices: str, **options: Any
+    ) -> None:
+        state = Path(settings.BASE_DIR) / "var"
+        state.mkdir(exist_ok=True)
+        commands: list[tuple[list[str], dict[str, str]]] = [
+            (
+                [
+                    sys.executable,
+                    "-m",
+                    "uvicorn",
+                    "config.asgi:application",
+                    "--host",
+                    host,
+                    "--port",
+                    str(port),
+                ],
+                dict(os.environ),
+            ),
+            (
+                celery(
+                    "worker",
+                    "-Q",
+                    "preprocess",
+                    "-c",
+                    "1",
+                    "-n",
+                    "preprocess@%h",
+                    "-l",
+                    "info",
+                ),
+                dict(os.environ),
+            ),
+            (
+                celery("beat", "-s", str(state / "celerybeat-schedule"), "-l", "info"),
+                dict(os.environ),
+            ),
+        ]
+        for number, device in enumerate(devices.split(",")):
+            worker = celery(
+                "worker",
+                "-Q",
+                "inference",
+                "-c",
+                "1",
+                "-n",
+                f"inference{number}@%h",
+                "-l",
+                "info",
+            )
+            commands.append((worker, inference_environment(device.strip())))
+        processes = [
+            subprocess.Popen(command, env=environment)  # noqa: S603 - our own fixed commands
+            for command, environment in commands
+        ]
+        self.stdout.write(
+            self.style.SUCCESS(f"Serving on http://{host}:{port}/ (Ctrl-C stops)")
+        )
+        try:
+            while all(process.poll() is None for process in processes):
+                time.sleep(1)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            for process in processes:
+                if process.poll() is None:
+                    process.send_signal(signal.SIGTERM)
+            for process in processes:
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()

@@ -1,0 +1,26 @@
+"""Scoring a batch of stored chunks with the process's detector."""
+
+import numpy as np
+
+from detector.services import ScoringModel
+from detector.services import settings_policy
+from inference import chunk_store
+from inference.model import get_detector
+
+
+def score_batch(
+    request_id: str, indices: list[int]
+) -> tuple[list[float], ScoringModel]:
+    """Fake probabilities of the chunks, and the model that produced them."""
+    detector = get_detector()
+    samples = [
+        np.frombuffer(pcm, dtype=np.int16)
+        for pcm in chunk_store.get_chunks(request_id, indices)
+    ]
+    model = ScoringModel(
+        name=detector.identity.name,
+        version=detector.identity.version,
+        trained=detector.identity.trained,
+        policy=detector.thresholds or settings_policy(),
+    )
+    return detector.score(samples), model

@@ -1,0 +1,149 @@
+"""The detection pipeline: prepare_audio -> chord(score_chunks...) -> finalize_detection.
+
+Tasks carry only the request id (and chunk indices) and are idempotent: every
+state change is a compare-and-set in ``detector.services``. Any failure
+ends in ``DetectionTask.on_failure``, the single failure path.
+"""
+
+import logging
+from typing import Any
+
+from celery import Task
+from celery import chord
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.db import OperationalError as DatabaseError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from detector import services
+from detector.storage import local_copy
+from inference import chunk_store
+from inference.audio import AudioDecodeError
+from inference.audio import decode_to_pcm16
+from inference.chunking import AudioTooShortError
+from inference.chunking import plan_chunks
+from inference.vad import SpeechDetector
+
+logger = logging.getLogger(__name__)
+
+# Worth a retry with backoff: the service will most likely be back shortly.
+TRANSIENT_ERRORS = (RedisConnectionError, RedisTimeoutError, DatabaseError)
+RETRY_OPTIONS: dict[str, Any] = {
+    "autoretry_for": TRANSIENT_ERRORS,
+    "retry_backoff": True,
+    "retry_backoff_max": 60,
+    "max_retries": 3,
+}
+INTERNAL_ERROR = (
+    "An internal error stopped the processing of this recording; "
+    "operators can find the details in the worker log."
+)
+
+
+class WorkerCrashLoopError(RuntimeError):
+    """A scoring batch keeps killing its worker."""
+
+
+def failure_message(error: BaseException) -> str:
+    """What the user reads when the pipeline gives up on their recording."""
+    if isinstance(error, AudioDecodeError | AudioTooShortError | WorkerCrashLoopError):
+        return str(error)
+    if isinstance(error, SoftTimeLimitExceeded):
+        return (
+            f"Processing took longer than the {settings.CELERY_TASK_SOFT_TIME_LIMIT}-second "
+            "limit and was stopped."
+        )
+    if isinstance(error, chunk_store.ChunksMissingError):
+        return (
+            "The audio chunks expired before they could be scored; please upload again."
+        )
+    return INTERNAL_ERROR
+
+
+class DetectionTask(Task):  # type: ignore[misc]
+    """Base of the pipeline tasks: a failure fails the detection and cleans up."""
+
+    def on_failure(
+        self,
+        exc: BaseException,
+        task_id: str,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        einfo: Any,
+    ) -> None:
+        request_id = kwargs.get("request_id") or args[0]
+        if failure_message(exc) == INTERNAL_ERROR:
+            logger.error("task %s failed for %s", self.name, request_id, exc_info=exc)
+        services.fail_detection(str(request_id), failure_message(exc))
+
+
+@shared_task(
+    name="inference.prepare_audio", bind=True, base=DetectionTask, **RETRY_OPTIONS
+)
+def prepare_audio(self: Task, request_id: str) -> None:
+    """Decode the upload, store its chunks in Redis and fan out the scoring."""
+    detection = services.claim_for_processing(request_id, self.request.id)
+    if detection is None:  # another run has it, it is finished, or it is gone
+        return
+    with local_copy(detection.audio_file.storage_path) as path:
+        decoded = decode_to_pcm16(
+            path,
+            max_seconds=settings.DETECTOR_MAX_DURATION_SECONDS,
+            cpu_seconds=settings.DETECTOR_DECODE_CPU_SECONDS,
+            memory_bytes=settings.DETECTOR_DECODE_MEMORY_BYTES,
+        )
+    services.record_audio_facts(
+        detection,
+        duration_seconds=decoded.duration_seconds,
+        sample_rate=decoded.source_sample_rate,
+        channels=decoded.source_channels,
+    )
+    spans = plan_chunks(
+        decoded.sample_count,
+        settings.DETECTOR_CHUNK_SECONDS,
+        settings.DETECTOR_MIN_CHUNK_SECONDS,
+    )
+    pieces = [span.slice(decoded.pcm) for span in spans]
+    speech = SpeechDetector(settings.DETECTOR_VAD_AGGRESSIVENESS)
+    ratios = [speech.speech_ratio(piece) for piece in pieces]
+    chunk_store.put_chunks(request_id, pieces)
+    if services.record_chunk_plan(request_id, spans, ratios) is None:
+        return
+    batch = settings.DETECTOR_BATCH_SIZE
+    batches = [
+        list(range(start, min(start + batch, len(spans))))
+        for start in range(0, len(spans), batch)
+    ]
+    chord(score_chunks.s(request_id, indices) for indices in batches)(
+        finalize_detection.si(request_id)
+    )
+
+
+@shared_task(
+    name="inference.score_chunks", bind=True, base=DetectionTask, **RETRY_OPTIONS
+)
+def score_chunks(self: Task, request_id: str, indices: list[int]) -> None:
+    """Score one batch of chunks with the detector and record the scores."""
+    if not services.is_processing(request_id):  # failed or finished meanwhile
+        return
+    # Retries restart the count on purpose; only redeliveries after a crash add up.
+    starts = chunk_store.count_attempt(request_id, indices[0]) - self.request.retries
+    if starts > settings.DETECTOR_MAX_ATTEMPTS:
+        raise WorkerCrashLoopError(
+            f"Scoring chunks {indices[0]}-{indices[-1]} stopped the worker {starts - 1} "
+            "times; giving up on this recording."
+        )
+    from inference.scoring import score_batch  # torch stays out of the preprocess path
+
+    scores, model = score_batch(request_id, indices)
+    services.record_scores(request_id, dict(zip(indices, scores, strict=True)), model)
+
+
+@shared_task(
+    name="inference.finalize_detection", bind=True, base=DetectionTask, **RETRY_OPTIONS
+)
+def finalize_detection(self: Task, request_id: str) -> None:
+    """Merge the chunk scores into the chunk map and the verdict."""
+    services.complete_detection(request_id)

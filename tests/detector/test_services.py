@@ -1,0 +1,157 @@
+"""State transitions: claims, failures, re-queues and the sweeper."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from detector import services
+from detector.models import Chunk
+from detector.models import Detection
+from inference import chunk_store
+from inference.chunking import ChunkSpan
+from tests.factories import DetectionFactory
+
+pytestmark = pytest.mark.django_db
+
+Status = Detection.Status
+
+
+def age(detection: Detection, seconds: int) -> None:
+    Detection.objects.filter(pk=detection.pk).update(
+        updated_at=timezone.now() - timedelta(seconds=seconds)
+    )
+
+
+def test_claim_moves_pending_to_processing_once() -> None:
+    """The first claim wins; another task's claim of the same row does nothing."""
+    detection = DetectionFactory()
+    claimed = services.claim_for_processing(str(detection.request_id), "task-1")
+    assert claimed is not None
+    assert claimed.status == Status.PROCESSING
+    assert claimed.attempts == 1
+    assert services.claim_for_processing(str(detection.request_id), "task-2") is None
+
+
+def test_claim_lets_the_same_task_resume_and_counts_attempts() -> None:
+    """A redelivered message (same task id) resumes, counting one more attempt."""
+    detection = DetectionFactory()
+    services.claim_for_processing(str(detection.request_id), "task-1")
+    again = services.claim_for_processing(str(detection.request_id), "task-1")
+    assert again is not None
+    assert again.attempts == 2
+
+
+def test_claim_fails_detection_past_max_attempts(settings) -> None:
+    """A message that keeps crashing its worker ends failed instead of looping."""
+    settings.DETECTOR_MAX_ATTEMPTS = 2
+    detection = DetectionFactory()
+    request_id = str(detection.request_id)
+    for _ in range(2):
+        assert services.claim_for_processing(request_id, "task-1") is not None
+    assert services.claim_for_processing(request_id, "task-1") is None
+    detection.refresh_from_db()
+    assert detection.status == Status.FAILED
+    assert "stopped 2 times" in detection.error_message
+
+
+def test_fail_detection_records_reason_and_deletes_keys() -> None:
+    """Failing writes the reason and removes every Redis key of the detection."""
+    detection = DetectionFactory(status=Status.PROCESSING)
+    request_id = str(detection.request_id)
+    chunk_store.put_chunks(request_id, [b"\x00\x00" * 10, b"\x00\x00" * 10])
+    chunk_store.count_attempt(request_id, 0)
+    services.fail_detection(request_id, "The file is broken.")
+    detection.refresh_from_db()
+    assert detection.status == Status.FAILED
+    assert detection.error_message == "The file is broken."
+    assert detection.results["error_message"] == "The file is broken."
+    assert chunk_store.client().keys(f"*{request_id}*") == []
+
+
+def test_fail_detection_leaves_completed_alone() -> None:
+    """A completed detection cannot be failed afterwards."""
+    detection = DetectionFactory(status=Status.COMPLETED)
+    assert services.fail_detection(str(detection.request_id), "late") is None
+    detection.refresh_from_db()
+    assert detection.status == Status.COMPLETED
+
+
+def test_complete_detection_writes_map_and_verdict_once() -> None:
+    """Completion assembles the map and verdict; a second call changes nothing."""
+    detection = DetectionFactory(status=Status.PROCESSING, started_at=timezone.now())
+    request_id = str(detection.request_id)
+    services.record_chunk_plan(
+        request_id, [ChunkSpan(0, 0, 64000), ChunkSpan(1, 64000, 96000)], [0.9, 0.8]
+    )
+    model = services.ScoringModel("m", "1", True, services.settings_policy())
+    services.record_scores(request_id, {0: 0.1, 1: 0.95}, model)
+    done = services.complete_detection(request_id)
+    assert done is not None
+    assert done.overall_assessment == "fake"
+    assert done.results["chunk_predictions"]["chunk_1"] == {
+        "score": 0.95,
+        "start": 4.0,
+        "end": 6.0,
+        "speech": True,
+    }
+    assert done.verdict_policy == {"likely_fake_threshold": 0.5, "fake_threshold": 0.8}
+    assert done.model_name == "m"
+    assert services.complete_detection(request_id) is None
+
+
+def test_complete_detection_refuses_unscored_chunks() -> None:
+    """Finalizing before every chunk is scored is an error, not a partial verdict."""
+    detection = DetectionFactory(status=Status.PROCESSING)
+    services.record_chunk_plan(
+        str(detection.request_id), [ChunkSpan(0, 0, 64000)], [1.0]
+    )
+    with pytest.raises(services.IncompleteScoresError):
+        services.complete_detection(str(detection.request_id))
+
+
+def test_record_scores_ignores_finished_detection() -> None:
+    """Scores arriving after a failure are dropped."""
+    detection = DetectionFactory(status=Status.FAILED)
+    model = services.ScoringModel("m", "1", True, services.settings_policy())
+    assert services.record_scores(str(detection.request_id), {0: 0.5}, model) is None
+
+
+def test_requeue_restarts_failed_detection() -> None:
+    """The operator's re-queue resets a failed detection to pending."""
+    detection = DetectionFactory(status=Status.FAILED, error_message="boom", attempts=3)
+    Chunk.objects.create(
+        detection=detection,
+        index=0,
+        start_seconds=0,
+        end_seconds=4,
+        speech_ratio=1,
+        has_speech=True,
+    )
+    assert services.requeue_detection(detection)
+    detection.refresh_from_db()
+    assert (detection.status, detection.attempts, detection.error_message) == (
+        Status.PENDING,
+        0,
+        "",
+    )
+    assert not detection.chunks.exists()
+
+
+def test_sweep_requeues_old_pending_and_restarts_stalled(settings) -> None:
+    """Old pending rows are enqueued again; stalled processing rows go back to pending."""
+    fresh = DetectionFactory()
+    forgotten = DetectionFactory()
+    stalled = DetectionFactory(status=Status.PROCESSING, attempts=1)
+    busy = DetectionFactory(status=Status.PROCESSING, attempts=1)
+    age(forgotten, settings.DETECTOR_PENDING_REQUEUE_SECONDS + 5)
+    age(stalled, settings.DETECTOR_STALLED_SECONDS + 5)
+    report = services.sweep()
+    assert report == services.SweepReport(requeued_pending=1, restarted_stalled=1)
+    stalled.refresh_from_db()
+    busy.refresh_from_db()
+    assert stalled.status == Status.PENDING
+    assert busy.status == Status.PROCESSING
+    queued = chunk_store.client().lrange("preprocess", 0, -1)
+    assert len(queued) == 2
+    assert all(str(fresh.request_id).encode() not in message for message in queued)

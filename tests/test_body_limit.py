@@ -1,0 +1,70 @@
+"""The ASGI body limit answers 413 before Django reads an oversized upload."""
+
+import json
+
+from config.body_limit import BodySizeLimitMiddleware
+
+
+class RecordingApp:
+    """An inner ASGI app that reads the whole body, like Django does."""
+
+    def __init__(self) -> None:
+        self.called = False
+        self.body = b""
+
+    async def __call__(self, scope, receive, send) -> None:
+        self.called = True
+        while True:
+            event = await receive()
+            self.body += event.get("body", b"")
+            if not event.get("more_body"):
+                break
+        await send({"type": "http.response.start", "status": 202, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+
+async def call(
+    app, headers: list[tuple[bytes, bytes]], chunks: list[bytes]
+) -> list[dict]:
+    sent: list[dict] = []
+    events = [
+        {"type": "http.request", "body": chunk, "more_body": index < len(chunks) - 1}
+        for index, chunk in enumerate(chunks)
+    ]
+
+    async def receive() -> dict:
+        return events.pop(0)
+
+    async def send(event: dict) -> None:
+        sent.append(event)
+
+    await app({"type": "http", "headers": headers}, receive, send)
+    return sent
+
+
+async def test_body_limit_refuses_declared_oversize_without_reading() -> None:
+    """A Content-Length over the limit is refused before the inner app runs."""
+    inner = RecordingApp()
+    app = BodySizeLimitMiddleware(inner, max_bytes=10, message="too big")
+    sent = await call(app, [(b"content-length", b"11")], [b"x" * 11])
+    assert not inner.called
+    assert sent[0]["status"] == 413
+    assert json.loads(sent[1]["body"]) == {"detail": "too big"}
+
+
+async def test_body_limit_stops_streamed_body_past_limit() -> None:
+    """A chunked body with no Content-Length is cut off once it passes the limit."""
+    inner = RecordingApp()
+    app = BodySizeLimitMiddleware(inner, max_bytes=10, message="too big")
+    sent = await call(app, [], [b"x" * 6, b"x" * 6, b"x" * 6])
+    assert sent[0]["status"] == 413
+    assert len(inner.body) <= 10
+
+
+async def test_body_limit_passes_bodies_within_limit() -> None:
+    """Bodies under the limit reach the app untouched."""
+    inner = RecordingApp()
+    app = BodySizeLimitMiddleware(inner, max_bytes=10, message="too big")
+    sent = await call(app, [(b"content-length", b"8")], [b"x" * 4, b"x" * 4])
+    assert inner.body == b"x" * 8
+    assert sent[0]["status"] == 202
