@@ -1,12 +1,15 @@
 """Root URLs: the API under /api/v1/, its schema and docs, the admin, metrics."""
 
 from django.contrib import admin
-from django.urls import include
 from django.urls import URLPattern
 from django.urls import URLResolver
+from django.urls import include
 from django.urls import path
+from django.urls import re_path
 from drf_spectacular.views import SpectacularAPIView
 from drf_spectacular.views import SpectacularSwaggerView
+
+from config import spa
 
 api_v1: list[URLPattern | URLResolver] = [
     path("users/", include("accounts.urls")),
@@ -19,4 +22,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("", include("django_prometheus.urls")),
+    # Client-side routes of the dashboard; API, socket, admin and metrics stay out.
+    re_path(r"^(?!api/|ws/|admin/|metrics|static/).*$", spa.index, name="dashboard"),
 ]

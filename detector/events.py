@@ -5,7 +5,8 @@ from typing import Literal
 from typing import TypedDict
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels import DEFAULT_CHANNEL_LAYER
+from channels.layers import channel_layers
 
 from detector.chunk_map import ChunkPrediction
 from detector.chunk_map import Progress
@@ -64,11 +65,11 @@ def publish(detection: Detection, message_type: MessageType) -> None:
 
 
 async def _send_once(group: str, message: DetectionMessage) -> None:
-    layer = get_channel_layer()
-    if layer is None:
-        return
+    # A private layer instance: sync callers get a fresh event loop per call,
+    # so its pools must be closed afterwards (channels_redis#332), and closing
+    # the shared layer's pools would cut the sockets this process serves.
+    layer = channel_layers.make_backend(DEFAULT_CHANNEL_LAYER)
     try:
         await layer.group_send(group, dict(message))
     finally:
-        # Sync callers get a fresh event loop per call (channels_redis#332).
         await layer.close_pools()

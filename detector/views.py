@@ -5,8 +5,11 @@ from typing import Any
 from typing import cast
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db.models import QuerySet
+from django.http import FileResponse
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
@@ -81,12 +84,6 @@ class UserDetectionsView(generics.GenericAPIView):
         owner = cast(User, self.request.user)
         return Detection.objects.filter(user=owner).select_related("audio_file")
 
-
-class StatusView(UserDetectionsView, generics.RetrieveAPIView):
-    """A detection's status, chunk map, verdict, timings and model."""
-
-    serializer_class = DetectionSerializer
-
     def get_object(self) -> Detection:
         try:
             request_id = uuid.UUID(self.kwargs["request_id"])
@@ -96,6 +93,24 @@ class StatusView(UserDetectionsView, generics.RetrieveAPIView):
             return self.get_queryset().get(request_id=request_id)
         except Detection.DoesNotExist:
             raise Http404 from None
+
+
+class StatusView(UserDetectionsView, generics.RetrieveAPIView):
+    """A detection's status, chunk map, verdict, timings and model."""
+
+    serializer_class = DetectionSerializer
+
+
+class RecordingView(UserDetectionsView):
+    @extend_schema(responses={(200, "audio/*"): OpenApiTypes.BINARY})
+    def get(self, request: Request, request_id: str) -> FileResponse:
+        """The uploaded recording itself, for playback."""
+        audio = self.get_object().audio_file
+        return FileResponse(
+            default_storage.open(audio.storage_path, "rb"),
+            content_type=audio.content_type,
+            filename=audio.original_filename,
+        )
 
 
 class HistoryView(UserDetectionsView, generics.ListAPIView):
