@@ -13,7 +13,34 @@ def tone(seconds: float, rate: int = 16_000, frequency: float = 220.0) -> np.nda
 
 def wav_bytes(seconds: float = 1.0, rate: int = 16_000, channels: int = 1) -> bytes:
     """A WAV of a tone, in memory."""
-    signal = np.repeat(tone(seconds, rate)[:, None], channels, axis=1)
+    return encode_wav(np.repeat(tone(seconds, rate)[:, None], channels, axis=1), rate)
+
+
+SENTENCE = (
+    "The quarterly results were discussed at length during the meeting, "
+    "and everyone agreed to continue the project next year. "
+)
+
+
+def speech(seconds: float, rate: int = 16_000) -> np.ndarray:
+    """Synthetic speech from espeak-ng, repeated or cut to exactly ``seconds``."""
+    import subprocess
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".wav") as output:
+        subprocess.run(
+            ["espeak-ng", "-s", "160", "-w", output.name, SENTENCE * 2], check=True
+        )
+        voice, voice_rate = sf.read(output.name, dtype="float32")
+    if voice_rate != rate:
+        import librosa
+
+        voice = librosa.resample(voice, orig_sr=voice_rate, target_sr=rate)
+    needed = int(seconds * rate)
+    return np.resize(voice, needed).astype(np.float32)
+
+
+def encode_wav(signal: np.ndarray, rate: int = 16_000) -> bytes:
     buffer = io.BytesIO()
     sf.write(buffer, signal, rate, format="WAV", subtype="PCM_16")
     return buffer.getvalue()

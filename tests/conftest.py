@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import redis
 from django.conf import settings
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
@@ -19,14 +20,25 @@ def _media_storage(settings: object, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"  # type: ignore[attr-defined]
 
 
+def _flush_test_redis(redis_client: redis.Redis) -> None:
+    # Keep kombu's queue bindings: a running test worker declared them once.
+    keys = [
+        key
+        for key in redis_client.scan_iter(count=1000)
+        if not key.startswith(b"_kombu.binding")
+    ]
+    if keys:
+        redis_client.delete(*keys)
+
+
 @pytest.fixture(autouse=True)
 def _clean_redis() -> Iterator[None]:
-    """Each test starts with an empty test Redis database (throttles, chunks, cache)."""
+    """Each test starts with an empty test Redis database (throttles, chunks, queues)."""
     assert settings.REDIS_URL.endswith("/15"), "tests must run on Redis database 15"
     redis_client = chunk_store.client()
-    redis_client.flushdb()
+    _flush_test_redis(redis_client)
     yield
-    redis_client.flushdb()
+    _flush_test_redis(redis_client)
 
 
 @pytest.fixture
