@@ -5,6 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+TCMALLOC := $(wildcard /usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4)
 SYSTEM_PACKAGES := ffmpeg espeak-ng flite festival sox libgoogle-perftools4 chromium chromium-driver
 
 .PHONY: run test test-python test-frontend test-browser lint fmt migrate frontend model demo-model bench setup system-deps database
@@ -75,5 +76,5 @@ fmt: $(VENV)/.installed
 	$(PY) -m ruff check --fix .
 
 # Print throughput figures: model-only and end to end (takes several minutes).
-bench: setup migrate demo-model
-	REDIS_URL=$(TEST_REDIS_URL) $(PY) -m bench.pipeline
+bench: setup
+	LD_PRELOAD=$(TCMALLOC) $(PY) -m bench.pipeline

@@ -257,6 +257,9 @@ DETECTOR_MODEL = env.str(
 DETECTOR_MODEL_REVISION = env.str("DETECTOR_MODEL_REVISION", default="") or None
 DETECTOR_DEVICE = env.str("DETECTOR_DEVICE", default="")  # "" = cuda:0 if present
 DETECTOR_BATCH_SIZE = env.int("DETECTOR_BATCH_SIZE", default=8)
+# int8 Linear layers and a bf16 front-end on CPU: about twice the throughput.
+DETECTOR_CPU_OPTIMIZE = env.bool("DETECTOR_CPU_OPTIMIZE", default=True)
+DETECTOR_TORCH_THREADS = env.int("DETECTOR_TORCH_THREADS", default=0)  # 0 = torch's choice
 DETECTOR_MAX_DURATION_SECONDS = env.int("DETECTOR_MAX_DURATION_SECONDS", default=3600)
 DETECTOR_CHUNK_SECONDS = 4.0
 DETECTOR_MIN_CHUNK_SECONDS = env.float("DETECTOR_MIN_CHUNK_SECONDS", default=1.0)
