@@ -24,3 +24,11 @@ def test_celery_routes_scoring_to_inference_queue() -> None:
     assert (
         router.route({}, "inference.finalize_detection")["queue"].name == "preprocess"
     )
+
+
+def test_celery_beat_runs_the_sweeper_periodically(settings) -> None:
+    """The scheduler sends detector.sweep_detections every sweep interval."""
+    app.finalize()
+    entry = app.conf.beat_schedule["sweep stuck detections"]
+    assert entry["task"] == "detector.sweep_detections"
+    assert entry["schedule"] == settings.DETECTOR_SWEEP_INTERVAL_SECONDS

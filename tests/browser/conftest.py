@@ -1,0 +1,109 @@
+"""The real platform in subprocesses: uvicorn and a prefork Celery worker on the test database."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from inference.offline_model import save_random_checkpoint
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_until_serving(url: str, processes: list[subprocess.Popen[bytes]]) -> None:
+    for _ in range(240):
+        if any(process.poll() is not None for process in processes):
+            raise RuntimeError("a platform process exited during start-up")
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except OSError:
+            time.sleep(0.25)
+    raise RuntimeError(f"{url} did not answer")
+
+
+@pytest.fixture(scope="session")
+def platform_url(
+    django_db_setup: None, django_db_blocker, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """Base URL of a running web process with a worker, sharing the test database and Redis."""
+    if not (settings.FRONTEND_DIST / "index.html").exists():
+        pytest.fail("the dashboard is not built: run `make frontend`")
+    workdir = tmp_path_factory.mktemp("platform")
+    port = free_port()
+    with django_db_blocker.unblock():
+        database = connection.settings_dict["NAME"]
+    environment = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
+        "REDIS_URL": settings.REDIS_URL,
+        "DETECTOR_MODEL": str(save_random_checkpoint(workdir / "model", "tiny")),
+        "DETECTOR_BATCH_SIZE": "1",
+        "DETECTOR_CPU_OPTIMIZE": "false",
+        "MEDIA_ROOT": str(workdir / "media"),
+        "STATIC_ROOT": str(workdir / "static"),
+        "LOG_LEVEL": "WARNING",
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=environment,
+        check=True,
+    )
+    celery = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "config",
+        "worker",
+        "-c",
+        "1",
+        "-l",
+        "warning",
+    ]
+    commands = [
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "config.asgi:application",
+            "--port",
+            str(port),
+        ],
+        [*celery, "-Q", "preprocess,inference", "-n", f"browser-{port}@%h"],
+    ]
+    logs = [
+        (workdir / f"process-{index}.log").open("wb") for index in range(len(commands))
+    ]
+    processes = [
+        subprocess.Popen(
+            command, cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT
+        )
+        for command, log in zip(commands, logs, strict=True)
+    ]
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(f"{url}/api/v1/schema/", processes)
+        yield url
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=60)
+        for log in logs:
+            log.close()
