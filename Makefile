@@ -62,7 +62,7 @@ test-python:
 
 # Frontend unit tests (Vitest).
 test-frontend: frontend
-	cd frontend && npm test
+	cd frontend && npm run typecheck && npm test
 
 # Ruff, ruff format --check and mypy.
 lint: $(VENV)/.installed

@@ -1,0 +1,75 @@
+// One typed function per endpoint of the backend contract.
+import type { Assessment, Detection, DetectionStatus, DetectionSummary, Paginated, TokenPair, User } from "../types";
+import type { ApiClient } from "./client";
+import { ApiError } from "./errors";
+
+export async function login(client: ApiClient, username: string, password: string): Promise<void> {
+  const pair = await client.json<TokenPair>(
+    "users/login",
+    { method: "POST", body: JSON.stringify({ username, password }) },
+    { auth: false },
+  );
+  client.setTokens(pair);
+}
+
+export function register(client: ApiClient, username: string, email: string, password: string): Promise<User> {
+  return client.json<User>(
+    "users/register",
+    { method: "POST", body: JSON.stringify({ username, email, password }) },
+    { auth: false },
+  );
+}
+
+/** Revoke the refresh token on the server (best effort), then forget both tokens here. */
+export async function logout(client: ApiClient): Promise<void> {
+  const refresh = client.refreshToken;
+  try {
+    if (refresh) await client.json<void>("users/logout", { method: "POST", body: JSON.stringify({ refresh }) });
+  } catch {
+    // The tokens are dropped locally either way; an expired session has nothing to revoke.
+  } finally {
+    client.clearTokens();
+  }
+}
+
+export function currentUser(client: ApiClient, signal?: AbortSignal): Promise<User> {
+  return client.json<User>("users/me", { signal });
+}
+
+export function getDetection(client: ApiClient, requestId: string, signal?: AbortSignal): Promise<Detection> {
+  return client.json<Detection>(`audio/status/${encodeURIComponent(requestId)}`, { signal });
+}
+
+export interface HistoryQuery {
+  page?: number;
+  pageSize?: number;
+  status?: DetectionStatus | "";
+  verdict?: Assessment | "";
+  search?: string;
+}
+
+export function historyPath(query: HistoryQuery): string {
+  const params = new URLSearchParams();
+  if (query.page && query.page > 1) params.set("page", String(query.page));
+  if (query.pageSize) params.set("page_size", String(query.pageSize));
+  if (query.status) params.set("status", query.status);
+  if (query.verdict) params.set("verdict", query.verdict);
+  if (query.search?.trim()) params.set("search", query.search.trim());
+  const text = params.toString();
+  return text ? `audio/history?${text}` : "audio/history";
+}
+
+export function listHistory(client: ApiClient, query: HistoryQuery, signal?: AbortSignal): Promise<Paginated<DetectionSummary>> {
+  return client.json<Paginated<DetectionSummary>>(historyPath(query), { signal });
+}
+
+/** The uploaded recording's bytes (GET audio/status/{id}/audio), for <audio> and the waveform. */
+export async function fetchRecording(client: ApiClient, requestId: string, signal?: AbortSignal): Promise<Blob> {
+  const response = await client.request(`audio/status/${encodeURIComponent(requestId)}/audio`, {
+    signal,
+    // "*/*": DRF negotiates before the view runs and answers 406 to an Accept it cannot render (audio/*).
+    headers: { Accept: "*/*" },
+  });
+  if (!response.ok) throw await ApiError.fromResponse(response);
+  return response.blob();
+}
