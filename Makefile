@@ -58,7 +58,7 @@ model: setup
 
 # Python tests against real PostgreSQL, Redis and Celery workers.
 test-python:
-	REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest
+	REDIS_URL=$(TEST_REDIS_URL) DATABASE_CONN_MAX_AGE=0 $(PY) -m pytest
 
 # Frontend unit tests (Vitest).
 test-frontend: frontend
