@@ -48,6 +48,10 @@ class IncompleteScoresError(RuntimeError):
     """Finalization found chunks without a score."""
 
 
+class AttemptsExhaustedError(RuntimeError):
+    """The detection was claimed more often than allowed; the message is for the user."""
+
+
 def settings_policy() -> VerdictPolicy:
     return VerdictPolicy(
         likely_fake_threshold=settings.DETECTOR_LIKELY_FAKE_THRESHOLD,
@@ -109,8 +113,9 @@ def claim_for_processing(request_id: str, task_id: str) -> Detection | None:
     """Move pending -> processing for this task; None if there is nothing to do.
 
     The same task may claim again: a retry, or a redelivery after its worker
-    died. Every claim counts an attempt, and past the limit the detection
-    fails, so a file that crashes its worker cannot loop forever.
+    died. Every claim counts an attempt; past the limit it raises, and the
+    task's failure path fails the detection, so a file that crashes its
+    worker cannot loop forever.
     """
     now = timezone.now()
     claimed = (
@@ -130,12 +135,10 @@ def claim_for_processing(request_id: str, task_id: str) -> Detection | None:
         request_id=request_id
     )
     if detection.attempts > settings.DETECTOR_MAX_ATTEMPTS:
-        fail_detection(
-            request_id,
+        raise AttemptsExhaustedError(
             f"Processing this recording stopped {detection.attempts - 1} times "
-            "without finishing (the worker crashed or was lost); giving up.",
+            "without finishing (the worker crashed or was lost); giving up."
         )
-        return None
     return detection
 
 

@@ -42,17 +42,15 @@ def test_claim_lets_the_same_task_resume_and_counts_attempts() -> None:
     assert again.attempts == 2
 
 
-def test_claim_fails_detection_past_max_attempts(settings) -> None:
-    """A message that keeps crashing its worker ends failed instead of looping."""
+def test_claim_refuses_past_max_attempts(settings) -> None:
+    """A message that keeps crashing its worker stops at the limit instead of looping."""
     settings.DETECTOR_MAX_ATTEMPTS = 2
     detection = DetectionFactory()
     request_id = str(detection.request_id)
     for _ in range(2):
         assert services.claim_for_processing(request_id, "task-1") is not None
-    assert services.claim_for_processing(request_id, "task-1") is None
-    detection.refresh_from_db()
-    assert detection.status == Status.FAILED
-    assert "stopped 2 times" in detection.error_message
+    with pytest.raises(services.AttemptsExhaustedError, match="stopped 2 times"):
+        services.claim_for_processing(request_id, "task-1")
 
 
 def test_fail_detection_records_reason_and_deletes_keys() -> None:
