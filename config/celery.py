@@ -1,9 +1,13 @@
-"""The Celery app: queues, routes and the periodic sweeper."""
+"""The Celery app: queues, routes, the periodic sweeper, and the workers' logging and metrics."""
 
 import os
+from typing import Any
 
 from celery import Celery
+from celery import signals
 from kombu import Queue
+
+from config import logging as log_context
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -27,3 +31,23 @@ def schedule_sweeper(sender: Celery, **kwargs: object) -> None:
         sender.signature("detector.sweep_detections"),
         name="sweep stuck detections",
     )
+
+
+@signals.setup_logging.connect
+def use_django_logging(**kwargs: Any) -> None:
+    """Workers and beat log through settings.LOGGING: the web's handler, format, filter."""
+    from django.conf import settings
+
+    log_context.configure(settings.LOGGING)
+
+
+@signals.worker_init.connect
+def install_worker_metrics(sender: Any, **kwargs: Any) -> None:
+    # Imported here so that only workers load the detector_* metrics.
+    from inference import worker_metrics
+
+    worker_metrics.install(sender)
+
+
+signals.task_prerun.connect(log_context.bind_task_request_id, weak=False)
+signals.task_postrun.connect(log_context.unbind_task_request_id, weak=False)

@@ -1,5 +1,6 @@
 """Settings for every role (web, workers, tests); all values come from the environment."""
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,6 +18,19 @@ def env_fraction(name: str, default: float) -> float:
     if not 0.0 <= value <= 1.0:
         raise ImproperlyConfigured(f"{name} must be between 0 and 1, got {value}")
     return value
+
+
+def env_networks(name: str, default: list[str]) -> list[str]:
+    """A comma-separated list of CIDR networks (e.g. ``10.0.0.0/8,::1/128``)."""
+    networks = [
+        item.strip() for item in env.list(name, default=default) if item.strip()
+    ]
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError as error:
+            raise ImproperlyConfigured(f"{name}: {error}") from error
+    return networks
 
 
 # --- Core
@@ -113,7 +127,8 @@ REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=3.0)
 
 CACHES = {
     "default": {
-        "BACKEND": "django_redis.cache.RedisCache",
+        # django_redis's RedisCache, counting gets, hits and misses for /metrics.
+        "BACKEND": "django_prometheus.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "cache",
         "OPTIONS": {
@@ -123,10 +138,15 @@ CACHES = {
     }
 }
 
+# Each socket waits on Redis with a 5-second blocking pop; redis-py's default
+# 5-second read timeout would end that wait first and drop the socket.
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL], "prefix": "channels"},
+        "CONFIG": {
+            "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+            "prefix": "channels",
+        },
     }
 }
 
@@ -259,7 +279,9 @@ DETECTOR_DEVICE = env.str("DETECTOR_DEVICE", default="")  # "" = cuda:0 if prese
 DETECTOR_BATCH_SIZE = env.int("DETECTOR_BATCH_SIZE", default=8)
 # int8 Linear layers and a bf16 front-end on CPU: about twice the throughput.
 DETECTOR_CPU_OPTIMIZE = env.bool("DETECTOR_CPU_OPTIMIZE", default=True)
-DETECTOR_TORCH_THREADS = env.int("DETECTOR_TORCH_THREADS", default=0)  # 0 = torch's choice
+DETECTOR_TORCH_THREADS = env.int(
+    "DETECTOR_TORCH_THREADS", default=0
+)  # 0 = torch's choice
 DETECTOR_MAX_DURATION_SECONDS = env.int("DETECTOR_MAX_DURATION_SECONDS", default=3600)
 DETECTOR_CHUNK_SECONDS = 4.0
 DETECTOR_MIN_CHUNK_SECONDS = env.float("DETECTOR_MIN_CHUNK_SECONDS", default=1.0)
@@ -290,23 +312,54 @@ DETECTOR_HEALTH_TIMEOUT_SECONDS = env.float(
     "DETECTOR_HEALTH_TIMEOUT_SECONDS", default=1.0
 )
 
-# --- Logging
+# --- Metrics (web: /metrics via config.metrics_view; workers: inference.worker_metrics)
+# Prometheus reads the web's /metrics with this bearer token, or from these networks.
+DETECTOR_METRICS_TOKEN = env.str("DETECTOR_METRICS_TOKEN", default="")
+DETECTOR_METRICS_ALLOWED_NETWORKS = env_networks(
+    "DETECTOR_METRICS_ALLOWED_NETWORKS", ["127.0.0.0/8", "::1/128"]
+)
+# Each worker serves its own metrics on this port (0 = off); see manage.py serve.
+DETECTOR_WORKER_METRICS_PORT = env.int("DETECTOR_WORKER_METRICS_PORT", default=0)
+DETECTOR_WORKER_METRICS_ADDRESS = env.str(
+    "DETECTOR_WORKER_METRICS_ADDRESS", default="127.0.0.1"
+)
+
+# --- Logging (workers and beat use the same config: see config/celery.py)
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOG_FORMAT = env.str("LOG_FORMAT", default="text")
 if LOG_FORMAT not in {"text", "json"}:
     raise ImproperlyConfigured("LOG_FORMAT must be 'text' or 'json'")
+LOGGING_CONFIG = "config.logging.configure"  # LOGGING, and warnings as log records
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        # The detection's request_id, from the upload through each pipeline task.
+        "request_id": {
+            "()": "config.logging.RequestIdFilter",
+            "default": None if LOG_FORMAT == "json" else "-",
+        }
+    },
     "formatters": {
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "text": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+        },
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
         },
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # uvicorn installs its own handlers and format; send its lines through ours.
+    "loggers": {
+        name: {"handlers": [], "propagate": True}
+        for name in ("uvicorn", "uvicorn.error", "uvicorn.access")
+    },
 }

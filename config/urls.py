@@ -9,6 +9,7 @@ from django.urls import re_path
 from drf_spectacular.views import SpectacularAPIView
 from drf_spectacular.views import SpectacularSwaggerView
 
+from config import metrics_view
 from config import spa
 
 api_v1: list[URLPattern | URLResolver] = [
@@ -21,7 +22,7 @@ api_v1: list[URLPattern | URLResolver] = [
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
-    path("", include("django_prometheus.urls")),
+    path("metrics", metrics_view.metrics, name="prometheus-django-metrics"),
     # Client-side routes of the dashboard; API, socket, admin and metrics stay out.
     re_path(r"^(?!api/|ws/|admin/|metrics|static/).*$", spa.index, name="dashboard"),
 ]

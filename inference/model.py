@@ -26,6 +26,7 @@ from transformers import FeatureExtractionMixin
 from transformers import PreTrainedModel
 
 from detector.verdict import VerdictPolicy
+from inference import metrics
 from inference.acceleration import optimize_for_cpu
 from inference.chunking import SAMPLE_RATE
 
@@ -177,12 +178,20 @@ def get_detector() -> DetectorModel:
         settings.DETECTOR_BATCH_SIZE,
         optimize=settings.DETECTOR_CPU_OPTIMIZE,
     )
+    seconds = time.perf_counter() - started
+    metrics.record_model_loaded(
+        name=detector.identity.name,
+        version=detector.identity.version,
+        trained=detector.identity.trained,
+        device=str(detector.device),
+        seconds=seconds,
+    )
     logger.info(
         "loaded detector %s %s on %s in %.1f s",
         detector.identity.name,
         detector.identity.version,
         detector.device,
-        time.perf_counter() - started,
+        seconds,
     )
     return detector
 

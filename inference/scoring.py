@@ -5,6 +5,7 @@ import numpy as np
 from detector.services import ScoringModel
 from detector.services import settings_policy
 from inference import chunk_store
+from inference import metrics
 from inference.model import get_detector
 
 
@@ -23,4 +24,7 @@ def score_batch(
         trained=detector.identity.trained,
         policy=detector.thresholds or settings_policy(),
     )
-    return detector.score(samples), model
+    with metrics.stage_timer("inference"):
+        scores = detector.score(samples)
+    metrics.record_batch(len(samples))
+    return scores, model

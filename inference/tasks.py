@@ -20,6 +20,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from detector import services
 from detector.storage import local_copy
 from inference import chunk_store
+from inference import metrics
 from inference.audio import AudioDecodeError
 from inference.audio import decode_to_pcm16
 from inference.chunking import AudioTooShortError
@@ -46,9 +47,18 @@ class WorkerCrashLoopError(RuntimeError):
     """A scoring batch keeps killing its worker."""
 
 
+# Their messages are written for the person who uploaded the recording.
+USER_FACING_ERRORS = (
+    AudioDecodeError,
+    AudioTooShortError,
+    WorkerCrashLoopError,
+    services.AttemptsExhaustedError,
+)
+
+
 def failure_message(error: BaseException) -> str:
     """What the user reads when the pipeline gives up on their recording."""
-    if isinstance(error, AudioDecodeError | AudioTooShortError | WorkerCrashLoopError):
+    if isinstance(error, USER_FACING_ERRORS):
         return str(error)
     if isinstance(error, SoftTimeLimitExceeded):
         return (
@@ -62,7 +72,7 @@ def failure_message(error: BaseException) -> str:
     return INTERNAL_ERROR
 
 
-class DetectionTask(Task):  # type: ignore[misc]
+class DetectionTask(Task):
     """Base of the pipeline tasks: a failure fails the detection and cleans up."""
 
     def on_failure(
@@ -76,7 +86,8 @@ class DetectionTask(Task):  # type: ignore[misc]
         request_id = kwargs.get("request_id") or args[0]
         if failure_message(exc) == INTERNAL_ERROR:
             logger.error("task %s failed for %s", self.name, request_id, exc_info=exc)
-        services.fail_detection(str(request_id), failure_message(exc))
+        if services.fail_detection(str(request_id), failure_message(exc)):
+            metrics.record_failed()
 
 
 @shared_task(
@@ -84,10 +95,13 @@ class DetectionTask(Task):  # type: ignore[misc]
 )
 def prepare_audio(self: Task, request_id: str) -> None:
     """Decode the upload, store its chunks in Redis and fan out the scoring."""
-    detection = services.claim_for_processing(request_id, self.request.id)
+    detection = services.claim_for_processing(request_id, str(self.request.id))
     if detection is None:  # another run has it, it is finished, or it is gone
         return
-    with local_copy(detection.audio_file.storage_path) as path:
+    with (
+        local_copy(detection.audio_file.storage_path) as path,
+        metrics.stage_timer("decode"),
+    ):
         decoded = decode_to_pcm16(
             path,
             max_seconds=settings.DETECTOR_MAX_DURATION_SECONDS,
@@ -100,16 +114,18 @@ def prepare_audio(self: Task, request_id: str) -> None:
         sample_rate=decoded.source_sample_rate,
         channels=decoded.source_channels,
     )
-    spans = plan_chunks(
-        decoded.sample_count,
-        settings.DETECTOR_CHUNK_SECONDS,
-        settings.DETECTOR_MIN_CHUNK_SECONDS,
-    )
-    pieces = [span.slice(decoded.pcm) for span in spans]
-    speech = SpeechDetector(settings.DETECTOR_VAD_AGGRESSIVENESS)
-    ratios = [speech.speech_ratio(piece) for piece in pieces]
-    chunk_store.put_chunks(request_id, pieces)
-    if services.record_chunk_plan(request_id, spans, ratios) is None:
+    with metrics.stage_timer("chunking"):
+        spans = plan_chunks(
+            decoded.sample_count,
+            settings.DETECTOR_CHUNK_SECONDS,
+            settings.DETECTOR_MIN_CHUNK_SECONDS,
+        )
+        pieces = [span.slice(decoded.pcm) for span in spans]
+        speech = SpeechDetector(settings.DETECTOR_VAD_AGGRESSIVENESS)
+        ratios = [speech.speech_ratio(piece) for piece in pieces]
+        chunk_store.put_chunks(request_id, pieces)
+        planned = services.record_chunk_plan(request_id, spans, ratios)
+    if planned is None:
         return
     batch = settings.DETECTOR_BATCH_SIZE
     batches = [
@@ -146,4 +162,10 @@ def score_chunks(self: Task, request_id: str, indices: list[int]) -> None:
 )
 def finalize_detection(self: Task, request_id: str) -> None:
     """Merge the chunk scores into the chunk map and the verdict."""
-    services.complete_detection(request_id)
+    with metrics.stage_timer("aggregation"):
+        detection = services.complete_detection(request_id)
+    if detection is not None and detection.completed_at is not None:
+        since_upload = detection.completed_at - detection.submitted_at
+        metrics.record_completed(
+            detection.overall_assessment, since_upload.total_seconds()
+        )

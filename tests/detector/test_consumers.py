@@ -1,5 +1,6 @@
 """The detections socket on the real Redis channel layer."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -22,8 +23,12 @@ PATH = "/ws/v1/detections/"
 ORIGIN = (b"origin", b"http://testserver")
 
 
-def communicator(*subprotocols: str, origin: tuple[bytes, bytes] = ORIGIN) -> WebsocketCommunicator:
-    return WebsocketCommunicator(application, PATH, headers=[origin], subprotocols=list(subprotocols))
+def communicator(
+    *subprotocols: str, origin: tuple[bytes, bytes] = ORIGIN
+) -> WebsocketCommunicator:
+    return WebsocketCommunicator(
+        application, PATH, headers=[origin], subprotocols=list(subprotocols)
+    )
 
 
 def access_for(user: User) -> str:
@@ -68,7 +73,22 @@ async def test_socket_delivers_own_detection_events_only(
     await bob_socket.disconnect()
 
 
-@pytest.mark.parametrize("case", ["missing", "garbage", "expired", "revoked", "refresh-token"])
+async def test_socket_survives_a_quiet_spell(
+    alice_socket: WebsocketCommunicator, alice: User
+) -> None:
+    """A socket idle for longer than Redis' blocking pop still receives the next event."""
+    await asyncio.sleep(7)
+    detection = await sync_to_async(DetectionFactory)(
+        audio_file=await sync_to_async(AudioFileFactory)(user=alice)
+    )
+    await sync_to_async(publish)(detection, "detection.progress")
+    message = await alice_socket.receive_json_from(timeout=5)
+    assert message["request_id"] == str(detection.request_id)
+
+
+@pytest.mark.parametrize(
+    "case", ["missing", "garbage", "expired", "revoked", "refresh-token"]
+)
 async def test_socket_closes_4401_for_bad_tokens(alice: User, case: str) -> None:
     """A missing, malformed, expired, revoked or wrong-kind token is closed with 4401."""
 
@@ -91,14 +111,19 @@ async def test_socket_closes_4401_for_bad_tokens(alice: User, case: str) -> None
     socket = communicator(*await sync_to_async(token)())
     connected, _ = await socket.connect()
     assert connected  # accepted first, so the browser sees the close code
-    assert await socket.receive_output(timeout=5) == {"type": "websocket.close", "code": 4401}
+    assert await socket.receive_output(timeout=5) == {
+        "type": "websocket.close",
+        "code": 4401,
+    }
     await socket.disconnect()
 
 
 async def test_socket_refuses_foreign_origin(alice: User) -> None:
     """A page from another site cannot open the socket."""
     socket = communicator(
-        "bearer", await sync_to_async(access_for)(alice), origin=(b"origin", b"https://evil.example")
+        "bearer",
+        await sync_to_async(access_for)(alice),
+        origin=(b"origin", b"https://evil.example"),
     )
     connected, _ = await socket.connect()
     assert not connected

@@ -1,6 +1,7 @@
 """Run the whole platform on this machine: web, workers and the scheduler, until Ctrl-C."""
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -29,6 +30,18 @@ def inference_environment(device: str) -> dict[str, str]:
     if allocator:
         environment["LD_PRELOAD"] = allocator
     return environment
+
+
+def metrics_environment(state: Path, name: str, offset: int) -> dict[str, str]:
+    """A worker's own, emptied metrics directory and, when enabled, its own port."""
+    directory = state / "prometheus" / name
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True)
+    base = settings.DETECTOR_WORKER_METRICS_PORT
+    return {
+        "PROMETHEUS_MULTIPROC_DIR": str(directory),
+        "DETECTOR_WORKER_METRICS_PORT": str(base + offset if base else 0),
+    }
 
 
 class Command(BaseCommand):
@@ -78,7 +91,7 @@ class Command(BaseCommand):
                     "-l",
                     "info",
                 ),
-                dict(os.environ),
+                {**os.environ, **metrics_environment(state, "preprocess", 0)},
             ),
             (
                 celery("beat", "-s", str(state / "celerybeat-schedule"), "-l", "info"),
@@ -97,7 +110,11 @@ class Command(BaseCommand):
                 "-l",
                 "info",
             )
-            commands.append((worker, inference_environment(device.strip())))
+            environment = inference_environment(device.strip())
+            environment.update(
+                metrics_environment(state, f"inference{number}", 1 + number)
+            )
+            commands.append((worker, environment))
         processes = [
             subprocess.Popen(command, env=environment)  # noqa: S603 - our own fixed commands
             for command, environment in commands
