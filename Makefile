@@ -68,7 +68,7 @@ test-frontend: frontend
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m mypy .
+	$(PY) -m mypy accounts config detector inference bench manage.py
 
 # Format the Python code.
 fmt: $(VENV)/.installed

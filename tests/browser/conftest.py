@@ -10,12 +10,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import redis
 from django.conf import settings
 from django.db import connection
 
 from inference.offline_model import save_random_checkpoint
 
 ROOT = Path(__file__).resolve().parents[2]
+BROWSER_REDIS_URL = "redis://127.0.0.1:6379/13"
 
 
 def free_port() -> int:
@@ -36,11 +38,15 @@ def wait_until_serving(url: str, processes: list[subprocess.Popen[bytes]]) -> No
     raise RuntimeError(f"{url} did not answer")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def platform_url(
     django_db_setup: None, django_db_blocker, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
-    """Base URL of a running web process with a worker, sharing the test database and Redis."""
+    """Base URL of a running web process and worker on the test database.
+
+    They use their own Redis database, so their worker never takes tasks
+    queued by other tests.
+    """
     if not (settings.FRONTEND_DIST / "index.html").exists():
         pytest.fail("the dashboard is not built: run `make frontend`")
     workdir = tmp_path_factory.mktemp("platform")
@@ -50,7 +56,7 @@ def platform_url(
     environment = {
         **os.environ,
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
-        "REDIS_URL": settings.REDIS_URL,
+        "REDIS_URL": BROWSER_REDIS_URL,
         "DETECTOR_MODEL": str(save_random_checkpoint(workdir / "model", "tiny")),
         "DETECTOR_BATCH_SIZE": "1",
         "DETECTOR_CPU_OPTIMIZE": "false",
@@ -97,6 +103,8 @@ def platform_url(
         for command, log in zip(commands, logs, strict=True)
     ]
     url = f"http://127.0.0.1:{port}"
+    browser_redis = redis.Redis.from_url(BROWSER_REDIS_URL)
+    browser_redis.flushdb()
     try:
         wait_until_serving(f"{url}/api/v1/schema/", processes)
         yield url
@@ -107,3 +115,4 @@ def platform_url(
             process.wait(timeout=60)
         for log in logs:
             log.close()
+        browser_redis.flushdb()

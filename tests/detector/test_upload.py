@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from kombu import pools
 from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
 
@@ -172,6 +173,7 @@ def _use_broker(url: str) -> None:
     celery_app.pool.force_close_all()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
+    pools.reset()  # kombu's global pools still hold the closed connection
 
 
 @pytest.mark.django_db(transaction=True)
