@@ -1,0 +1,1 @@
+"""Building, evaluating and fine-tuning detector checkpoints (not for the web)."""
