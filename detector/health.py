@@ -7,6 +7,7 @@ from redis.exceptions import RedisError
 from config.celery import INFERENCE_QUEUE
 from config.celery import app as celery_app
 from inference import chunk_store
+from inference import model_status
 
 
 def check_database() -> str | None:
@@ -44,10 +45,22 @@ def check_inference_workers() -> str | None:
     return None
 
 
+def check_models() -> str | None:
+    """No inference worker's model may have refused to serve (failed self-test)."""
+    try:
+        refused = model_status.refusals()
+    except RedisError as error:
+        return f"redis unreachable: {error}"
+    if refused:
+        return "; ".join(f"{state['worker']}: {state['detail']}" for state in refused)
+    return None
+
+
 CHECKS = {
     "database": check_database,
     "redis": check_redis,
     "inference_workers": check_inference_workers,
+    "models": check_models,
 }
 
 

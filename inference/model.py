@@ -27,18 +27,18 @@ from transformers import PreTrainedModel
 
 from detector.verdict import VerdictPolicy
 from inference import metrics
+from inference import model_status
 from inference.acceleration import optimize_for_cpu
 from inference.chunking import SAMPLE_RATE
+from inference.exceptions import ModelConfigurationError
+from inference.selftest import SelfTestError
+from inference.selftest import run_self_test
 
 logger = logging.getLogger(__name__)
 
 FAKE_LABEL_NAMES = frozenset({"spoof", "fake", "deepfake", "synthetic", "generated"})
 THRESHOLDS_FILE = "detector_thresholds.json"
 _WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
-
-
-class ModelConfigurationError(RuntimeError):
-    """The checkpoint cannot serve as a detector; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -167,7 +167,12 @@ def load_detector(
 
 @cache
 def get_detector() -> DetectorModel:
-    """The process's detector, loaded on first use from the settings."""
+    """The process's detector, loaded on first use from the settings.
+
+    A trained model must pass the self-test on the built-in clips (scores
+    neither constant nor inverted) or it refuses to serve; the health
+    endpoint reports the refusal.
+    """
     started = time.perf_counter()
     if settings.DETECTOR_TORCH_THREADS:
         torch.set_num_threads(settings.DETECTOR_TORCH_THREADS)
@@ -177,6 +182,19 @@ def get_detector() -> DetectorModel:
         pick_device(settings.DETECTOR_DEVICE),
         settings.DETECTOR_BATCH_SIZE,
         optimize=settings.DETECTOR_CPU_OPTIMIZE,
+    )
+    try:
+        self_test = run_self_test(detector)
+    except SelfTestError as error:
+        model_status.record("refused", str(error), model=detector.identity.name)
+        raise ModelConfigurationError(
+            f"The detector model failed its self-test and will not serve: {error}"
+        ) from error
+    model_status.record(
+        "ready",
+        self_test.detail,
+        model=detector.identity.name,
+        version=detector.identity.version,
     )
     seconds = time.perf_counter() - started
     metrics.record_model_loaded(

@@ -25,6 +25,7 @@ from inference.audio import AudioDecodeError
 from inference.audio import decode_to_pcm16
 from inference.chunking import AudioTooShortError
 from inference.chunking import plan_chunks
+from inference.exceptions import ModelConfigurationError
 from inference.vad import SpeechDetector
 
 logger = logging.getLogger(__name__)
@@ -53,6 +54,7 @@ USER_FACING_ERRORS = (
     AudioTooShortError,
     WorkerCrashLoopError,
     services.AttemptsExhaustedError,
+    ModelConfigurationError,
 )
 
 

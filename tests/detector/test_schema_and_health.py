@@ -49,7 +49,12 @@ def test_health_is_200_when_everything_answers(
     assert response.status_code == 200
     assert response.json() == {
         "status": "ok",
-        "checks": {"database": "ok", "redis": "ok", "inference_workers": "ok"},
+        "checks": {
+            "database": "ok",
+            "redis": "ok",
+            "inference_workers": "ok",
+            "models": "ok",
+        },
     }
 
 

@@ -1,6 +1,7 @@
 """Loading checkpoints, resolving the fake label, and scoring in batches."""
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -128,3 +129,44 @@ def test_get_detector_loads_once_per_process(checkpoint: Path, settings) -> None
         assert model_module.get_detector() is model_module.get_detector()
     finally:
         model_module.get_detector.cache_clear()
+
+
+def test_get_detector_refuses_inverted_model_and_health_says_why(
+    tmp_path: Path, settings
+) -> None:
+    """A trained model whose labels are swapped fails the self-test and is reported."""
+    from django.conf import settings as django_settings
+
+    from detector import health
+
+    inverted = tmp_path / "inverted"
+    shutil.copytree(django_settings.TRAINED_DEFAULT_MODEL, inverted)
+    config = json.loads((inverted / "config.json").read_text())
+    config["id2label"] = {"0": "spoof", "1": "bonafide"}
+    config["label2id"] = {"spoof": 0, "bonafide": 1}
+    (inverted / "config.json").write_text(json.dumps(config))
+    settings.DETECTOR_MODEL = str(inverted)
+    model_module.get_detector.cache_clear()
+    try:
+        with pytest.raises(ModelConfigurationError, match="failed its self-test"):
+            model_module.get_detector()
+    finally:
+        model_module.get_detector.cache_clear()
+    assert "inverted" in health.check_models()
+
+
+def test_get_detector_serves_default_model_after_self_test(settings) -> None:
+    """The committed default model passes its self-test and serves."""
+    from django.conf import settings as django_settings
+
+    from detector import health
+
+    settings.DETECTOR_MODEL = str(django_settings.TRAINED_DEFAULT_MODEL)
+    model_module.get_detector.cache_clear()
+    try:
+        detector = model_module.get_detector()
+    finally:
+        model_module.get_detector.cache_clear()
+    assert detector.identity.trained is True
+    assert detector.thresholds is not None
+    assert health.check_models() is None
