@@ -78,3 +78,4 @@ fmt: $(VENV)/.installed
 # Print throughput figures: model-only and end to end (takes several minutes).
 bench: setup
 	LD_PRELOAD=$(TCMALLOC) $(PY) -m bench.pipeline
+	LD_PRELOAD=$(TCMALLOC) $(PY) -m bench.default_model
