@@ -241,9 +241,9 @@ def _summary_dict(summary: evaluate.AttackSummary) -> dict[str, Any]:
         "attack": summary.attack,
         "bonafide": summary.bonafide,
         "spoof": summary.spoof,
-        "eer": round(summary.eer, 4),
+        "eer": round(summary.eer, 6),
         "eer_threshold": round(summary.eer_threshold, 4),
-        "auc": round(summary.auc, 4),
+        "auc": round(summary.auc, 6),
         "operating_points": [
             {k: round(v, 4) for k, v in asdict(point).items()}
             for point in summary.points

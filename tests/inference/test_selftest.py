@@ -61,7 +61,7 @@ def test_self_test_passes_a_model_that_ranks_spoof_higher():
     detector = StubDetector(
         lambda c: 0.9 if labels[int(c.astype(np.int64).sum())] == "spoof" else 0.2
     )
-    result = run_self_test(detector)  # type: ignore[arg-type]
+    result = run_self_test(detector)
     assert result.status == "passed"
     assert result.spoof_mean == pytest.approx(0.9)
     assert result.bonafide_mean == pytest.approx(0.2)
@@ -71,7 +71,7 @@ def test_self_test_passes_a_model_that_ranks_spoof_higher():
 def test_self_test_rejects_constant_output():
     """A model that gives every clip the same score fails loudly."""
     with pytest.raises(SelfTestError, match="same score"):
-        run_self_test(StubDetector(lambda c: 0.5))  # type: ignore[arg-type]
+        run_self_test(StubDetector(lambda c: 0.5))
 
 
 def test_self_test_rejects_inverted_labels():
@@ -81,13 +81,13 @@ def test_self_test_rejects_inverted_labels():
         lambda c: 0.1 if labels[int(c.astype(np.int64).sum())] == "spoof" else 0.8
     )
     with pytest.raises(SelfTestError, match="inverted"):
-        run_self_test(detector)  # type: ignore[arg-type]
+        run_self_test(detector)
 
 
 def test_self_test_skips_untrained_demo_checkpoints():
     """detector_trained=false: skipped, and the result says why."""
     demo = StubDetector(lambda c: 0.5, trained=False)
-    result = run_self_test(demo)  # type: ignore[arg-type]
+    result = run_self_test(demo)
     assert result.status == "skipped"
     assert "detector_trained=false" in result.detail
 
