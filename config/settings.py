@@ -290,8 +290,17 @@ DETECTOR_DECODE_CPU_SECONDS = env.int("DETECTOR_DECODE_CPU_SECONDS", default=120
 DETECTOR_DECODE_MEMORY_BYTES = env.int(
     "DETECTOR_DECODE_MEMORY_BYTES", default=1024 * 1024**2
 )
+# Speech gating (Silero VAD): a chunk counts when this share of it is speech,
+# and a recording gets a verdict only with this much counted speech in all.
 DETECTOR_MIN_SPEECH_RATIO = env_fraction("DETECTOR_MIN_SPEECH_RATIO", 0.2)
-DETECTOR_VAD_AGGRESSIVENESS = env.int("DETECTOR_VAD_AGGRESSIVENESS", default=2)
+DETECTOR_MIN_SPEECH_SECONDS = env.float("DETECTOR_MIN_SPEECH_SECONDS", default=1.0)
+if DETECTOR_MIN_SPEECH_SECONDS < 0:
+    raise ImproperlyConfigured("DETECTOR_MIN_SPEECH_SECONDS must not be negative")
+# A chunk quieter than this RMS level is silent: it tells "no speech" apart from
+# "sound that is not speech" when a recording is inconclusive.
+DETECTOR_SILENCE_DBFS = env.float("DETECTOR_SILENCE_DBFS", default=-50.0)
+if DETECTOR_SILENCE_DBFS > 0:
+    raise ImproperlyConfigured("DETECTOR_SILENCE_DBFS must be 0 or below (dBFS)")
 DETECTOR_LIKELY_FAKE_THRESHOLD = env_fraction("DETECTOR_LIKELY_FAKE_THRESHOLD", 0.5)
 DETECTOR_FAKE_THRESHOLD = env_fraction("DETECTOR_FAKE_THRESHOLD", 0.8)
 if DETECTOR_LIKELY_FAKE_THRESHOLD > DETECTOR_FAKE_THRESHOLD:

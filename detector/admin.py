@@ -40,6 +40,8 @@ class ChunkInline(admin.TabularInline):
         "end_seconds",
         "speech_ratio",
         "has_speech",
+        "level_dbfs",
+        "silent",
         "score",
     )
     readonly_fields = fields
@@ -59,14 +61,24 @@ class DetectionAdmin(admin.ModelAdmin):
         "status",
         "overall_assessment",
         "overall_confidence",
+        "inconclusive_reason",
         "model_label",
         "attempts",
         "submitted_at",
     )
-    list_filter = ("status", "overall_assessment", "model_name", "model_trained")
+    list_filter = (
+        "status",
+        "overall_assessment",
+        "inconclusive_reason",
+        "model_name",
+        "model_trained",
+    )
     list_select_related = ("user", "audio_file")
     search_fields = ("request_id", "user__username", "audio_file__original_filename")
-    readonly_fields = [field.name for field in Detection._meta.fields]
+    readonly_fields = [
+        *(field.name for field in Detection._meta.fields),
+        "inconclusive_message",
+    ]
     inlines = (ChunkInline,)
     actions = ("requeue", "mark_failed")
     date_hierarchy = "submitted_at"

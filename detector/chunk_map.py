@@ -12,6 +12,8 @@ class ChunkPrediction(TypedDict):
     start: float
     end: float
     speech: bool
+    speech_ratio: float  # share of the chunk that the VAD heard as speech
+    silent: bool  # quieter than DETECTOR_SILENCE_DBFS
 
 
 class Progress(TypedDict):
@@ -31,6 +33,8 @@ def build_chunk_map(chunks: Iterable[Chunk]) -> dict[str, ChunkPrediction]:
             start=chunk.start_seconds,
             end=chunk.end_seconds,
             speech=chunk.has_speech,
+            speech_ratio=chunk.speech_ratio,
+            silent=chunk.silent,
         )
         for chunk in sorted(chunks, key=lambda chunk: chunk.index)
     }

@@ -27,6 +27,8 @@ class DetectionMessage(TypedDict):
     progress: Progress
     overall_assessment: str
     overall_confidence: float | None
+    inconclusive_reason: str
+    inconclusive_message: str
     error_message: str
 
 
@@ -44,6 +46,8 @@ def build_message(detection: Detection, message_type: MessageType) -> DetectionM
         progress=progress_of(chunk_map, detection),
         overall_assessment=detection.overall_assessment,
         overall_confidence=detection.overall_confidence,
+        inconclusive_reason=detection.inconclusive_reason,
+        inconclusive_message=detection.inconclusive_message,
         error_message=detection.error_message,
     )
 

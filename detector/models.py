@@ -5,6 +5,9 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from detector.verdict import MIN_SPEECH_KEY
+from detector.verdict import reason_message
+
 
 class AudioFile(models.Model):
     """An uploaded recording, stored under a server-generated name."""
@@ -53,6 +56,12 @@ class Detection(models.Model):
         FAKE = "fake", "Fake"
         INCONCLUSIVE = "inconclusive", "Inconclusive"
 
+    class InconclusiveReason(models.TextChoices):
+        # The values of detector.verdict's reasons.
+        NO_SPEECH = "no_speech", "No speech (silence)"
+        NOT_SPEECH_LIKE = "not_speech_like", "Not speech-like (music, tones, noise)"
+        TOO_SHORT = "too_short", "Too little speech"
+
     request_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     audio_file = models.ForeignKey(
         AudioFile, on_delete=models.CASCADE, related_name="detections"
@@ -73,6 +82,10 @@ class Detection(models.Model):
         max_length=16, choices=Assessment.choices, blank=True
     )
     overall_confidence = models.FloatField(null=True, blank=True)
+    # Why an inconclusive verdict is one; blank for every other verdict.
+    inconclusive_reason = models.CharField(
+        max_length=16, choices=InconclusiveReason.choices, blank=True
+    )
     verdict_policy = models.JSONField(default=dict, blank=True)
     error_message = models.TextField(blank=True)
     processing_duration_ms = models.PositiveIntegerField(null=True, blank=True)
@@ -99,6 +112,14 @@ class Detection(models.Model):
     def __str__(self) -> str:
         return f"{self.request_id} ({self.status})"
 
+    @property
+    def inconclusive_message(self) -> str:
+        """Why the verdict is inconclusive, for the user; "" for other verdicts."""
+        minimum = self.verdict_policy.get(
+            MIN_SPEECH_KEY, settings.DETECTOR_MIN_SPEECH_SECONDS
+        )
+        return reason_message(self.inconclusive_reason, float(minimum))
+
 
 class Chunk(models.Model):
     """A 4-second stretch of a detection's audio and its score once scored.
@@ -116,6 +137,9 @@ class Chunk(models.Model):
     end_seconds = models.FloatField()
     speech_ratio = models.FloatField()
     has_speech = models.BooleanField()
+    # RMS level; null for chunks planned before levels were measured.
+    level_dbfs = models.FloatField(null=True, blank=True)
+    silent = models.BooleanField(default=False)  # level below DETECTOR_SILENCE_DBFS
     score = models.FloatField(null=True, blank=True)
 
     class Meta:

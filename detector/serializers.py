@@ -49,6 +49,8 @@ class ChunkPredictionSerializer(serializers.Serializer):
     start = serializers.FloatField()
     end = serializers.FloatField()
     speech = serializers.BooleanField()
+    speech_ratio = serializers.FloatField()
+    silent = serializers.BooleanField()
 
 
 class ProgressSerializer(serializers.Serializer):
@@ -60,6 +62,7 @@ class DetectionSummarySerializer(serializers.ModelSerializer):
     file = AudioFileSerializer(source="audio_file")
     model = ModelInfoSerializer(source="*")
     status_url = serializers.SerializerMethodField()
+    inconclusive_message = serializers.CharField(read_only=True)
 
     class Meta:
         model = Detection
@@ -73,6 +76,8 @@ class DetectionSummarySerializer(serializers.ModelSerializer):
             "file",
             "overall_assessment",
             "overall_confidence",
+            "inconclusive_reason",
+            "inconclusive_message",
             "error_message",
             "processing_duration_ms",
             "chunk_count",

@@ -33,6 +33,7 @@ from detector.models import AudioFile
 from detector.models import Chunk
 from detector.models import Detection
 from detector.sniffing import EXTENSIONS
+from detector.verdict import MIN_SPEECH_KEY
 from detector.verdict import VerdictPolicy
 from detector.verdict import decide
 from inference import chunk_store
@@ -57,6 +58,19 @@ def settings_policy() -> VerdictPolicy:
         likely_fake_threshold=settings.DETECTOR_LIKELY_FAKE_THRESHOLD,
         fake_threshold=settings.DETECTOR_FAKE_THRESHOLD,
     )
+
+
+def policy_record(policy: VerdictPolicy, min_speech_seconds: float) -> dict[str, float]:
+    """The policy as stored on a detection and read by the frontend."""
+    return {**policy.as_dict(), MIN_SPEECH_KEY: min_speech_seconds}
+
+
+def recorded_policy(record: Mapping[str, float]) -> tuple[VerdictPolicy, float]:
+    """A detection's stored policy, or the settings' for what it lacks."""
+    thresholds = {key: value for key, value in record.items() if key != MIN_SPEECH_KEY}
+    policy = VerdictPolicy(**thresholds) if thresholds else settings_policy()
+    minimum = record.get(MIN_SPEECH_KEY, settings.DETECTOR_MIN_SPEECH_SECONDS)
+    return policy, float(minimum)
 
 
 # --- Submission
@@ -157,7 +171,10 @@ def record_audio_facts(
 
 
 def record_chunk_plan(
-    request_id: str, spans: Iterable[ChunkSpan], speech_ratios: Iterable[float]
+    request_id: str,
+    spans: Iterable[ChunkSpan],
+    speech_ratios: Iterable[float],
+    levels_dbfs: Iterable[float],
 ) -> Detection | None:
     """Create the chunk rows (unscored) of a processing detection."""
     with transaction.atomic():
@@ -172,8 +189,12 @@ def record_chunk_plan(
                 end_seconds=span.end_seconds,
                 speech_ratio=ratio,
                 has_speech=ratio >= settings.DETECTOR_MIN_SPEECH_RATIO,
+                level_dbfs=level,
+                silent=level < settings.DETECTOR_SILENCE_DBFS,
             )
-            for span, ratio in zip(spans, speech_ratios, strict=True)
+            for span, ratio, level in zip(
+                spans, speech_ratios, levels_dbfs, strict=True
+            )
         ]
         Chunk.objects.bulk_create(chunks, ignore_conflicts=True)
         detection.chunk_count = len(chunks)
@@ -207,7 +228,9 @@ def record_scores(
         detection.model_name = model.name
         detection.model_version = model.version
         detection.model_trained = model.trained
-        detection.verdict_policy = model.policy.as_dict()
+        detection.verdict_policy = policy_record(
+            model.policy, settings.DETECTOR_MIN_SPEECH_SECONDS
+        )
         detection.save(
             update_fields=[
                 "model_name",
@@ -233,12 +256,8 @@ def complete_detection(request_id: str) -> Detection | None:
             raise IncompleteScoresError(
                 f"{request_id}: {', '.join(unscored)} have no score"
             )
-        policy = (
-            VerdictPolicy(**detection.verdict_policy)
-            if detection.verdict_policy
-            else settings_policy()
-        )
-        verdict = decide(chunk_map, policy)
+        policy, min_speech_seconds = recorded_policy(detection.verdict_policy)
+        verdict = decide(chunk_map, policy, min_speech_seconds)
         now = timezone.now()
         detection.status = Status.COMPLETED
         detection.results = {
@@ -248,13 +267,19 @@ def complete_detection(request_id: str) -> Detection | None:
         }
         detection.overall_assessment = verdict.assessment
         detection.overall_confidence = verdict.confidence
-        detection.verdict_policy = policy.as_dict()
+        detection.inconclusive_reason = verdict.inconclusive_reason
+        detection.verdict_policy = policy_record(policy, min_speech_seconds)
         detection.completed_at = now
         detection.processing_duration_ms = _elapsed_ms(detection, now)
         detection.save()
     _delete_keys(request_id)
     publish(detection, "detection.completed")
-    logger.info("detection %s completed: %s", request_id, verdict.assessment)
+    logger.info(
+        "detection %s completed: %s %s",
+        request_id,
+        verdict.assessment,
+        verdict.inconclusive_reason,
+    )
     return detection
 
 

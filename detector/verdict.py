@@ -3,13 +3,20 @@
 The rule, mirrored by ``frontend/src/verdict.ts`` and checked against the
 shared vectors in ``detector/verdict_vectors.json``:
 
-1. Only chunks with ``speech: true`` and a score count; with none, the
-   verdict is ``inconclusive`` with confidence 0.
-2. The verdict follows the *highest* speech-chunk score (the peak), never an
-   average, so one spliced fake stretch in a long real recording is enough:
-   peak >= fake_threshold is ``fake``, peak >= likely_fake_threshold is
-   ``likely_fake``, anything lower is ``real``.
-3. Confidence is the peak for the fake verdicts and ``1 - peak`` for
+1. Only chunks with ``speech: true`` and a score count. Their speech time is
+   the sum of ``speech_ratio * (end - start)`` (a chunk map from before
+   ratios were recorded counts such chunks whole).
+2. With no such chunk, or less speech time than ``min_speech_seconds``, the
+   verdict is ``inconclusive`` with confidence 0 and a reason: ``too_short``
+   when some chunk counts but the speech adds up to too little,
+   ``no_speech`` when every chunk is ``silent`` (or there are none), and
+   ``not_speech_like`` when there is sound but none of it is speech (music,
+   tones, noise).
+3. Otherwise the verdict follows the *highest* counted score (the peak),
+   never an average, so one spliced fake stretch in a long real recording
+   is enough: peak >= fake_threshold is ``fake``, peak >=
+   likely_fake_threshold is ``likely_fake``, anything lower is ``real``.
+4. Confidence is the peak for the fake verdicts and ``1 - peak`` for
    ``real`` (how sure the most suspicious chunk is genuine), rounded to four
    decimals so both implementations agree exactly.
 """
@@ -20,6 +27,13 @@ from dataclasses import dataclass
 from typing import Any
 
 CONFIDENCE_DECIMALS = 4
+# The speech minimum is a deployment setting, not a model's threshold, so it
+# is stored beside the thresholds in a detection's recorded policy.
+MIN_SPEECH_KEY = "min_speech_seconds"
+
+NO_SPEECH = "no_speech"
+NOT_SPEECH_LIKE = "not_speech_like"
+TOO_SHORT = "too_short"
 
 
 @dataclass(frozen=True)
@@ -42,22 +56,50 @@ class VerdictPolicy:
 class Verdict:
     assessment: str
     confidence: float
+    inconclusive_reason: str = ""  # one of the reasons above when inconclusive
 
 
 def decide(
-    chunk_predictions: Mapping[str, Mapping[str, Any]], policy: VerdictPolicy
+    chunk_predictions: Mapping[str, Mapping[str, Any]],
+    policy: VerdictPolicy,
+    min_speech_seconds: float = 0.0,
 ) -> Verdict:
     """Apply the policy to a contract chunk map."""
-    speech_scores = [
-        float(chunk["score"])
-        for chunk in chunk_predictions.values()
+    chunks = list(chunk_predictions.values())
+    counted = [
+        chunk
+        for chunk in chunks
         if chunk.get("speech") and chunk.get("score") is not None
     ]
-    if not speech_scores:
-        return Verdict("inconclusive", 0.0)
-    peak = max(speech_scores)
+    speech_seconds = sum(
+        float(chunk.get("speech_ratio", 1.0))
+        * (float(chunk["end"]) - float(chunk["start"]))
+        for chunk in counted
+    )
+    if not counted or speech_seconds < min_speech_seconds:
+        if counted:
+            reason = TOO_SHORT
+        elif all(chunk.get("silent") for chunk in chunks):
+            reason = NO_SPEECH
+        else:
+            reason = NOT_SPEECH_LIKE
+        return Verdict("inconclusive", 0.0, reason)
+    peak = max(float(chunk["score"]) for chunk in counted)
     if peak >= policy.fake_threshold:
         return Verdict("fake", round(peak, CONFIDENCE_DECIMALS))
     if peak >= policy.likely_fake_threshold:
         return Verdict("likely_fake", round(peak, CONFIDENCE_DECIMALS))
     return Verdict("real", round(1.0 - peak, CONFIDENCE_DECIMALS))
+
+
+def reason_message(reason: str, min_speech_seconds: float) -> str:
+    """The sentence a user reads for an inconclusive reason ("" for none)."""
+    messages = {
+        NO_SPEECH: "The recording is silent or nearly silent: there is no speech "
+        "to judge.",
+        NOT_SPEECH_LIKE: "The recording holds sound but no speech (music, tones or "
+        "noise, for example), so there is nothing to judge.",
+        TOO_SHORT: f"The recording holds less than {min_speech_seconds:g} s of "
+        "speech, too little to judge.",
+    }
+    return messages.get(reason, "")

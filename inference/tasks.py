@@ -26,7 +26,6 @@ from inference.audio import decode_to_pcm16
 from inference.chunking import AudioTooShortError
 from inference.chunking import plan_chunks
 from inference.exceptions import ModelConfigurationError
-from inference.vad import SpeechDetector
 
 logger = logging.getLogger(__name__)
 
@@ -116,6 +115,9 @@ def prepare_audio(self: Task, request_id: str) -> None:
         sample_rate=decoded.source_sample_rate,
         channels=decoded.source_channels,
     )
+    # Imported here so that torch loads in the workers only, never in beat.
+    from inference import vad
+
     with metrics.stage_timer("chunking"):
         spans = plan_chunks(
             decoded.sample_count,
@@ -123,10 +125,10 @@ def prepare_audio(self: Task, request_id: str) -> None:
             settings.DETECTOR_MIN_CHUNK_SECONDS,
         )
         pieces = [span.slice(decoded.pcm) for span in spans]
-        speech = SpeechDetector(settings.DETECTOR_VAD_AGGRESSIVENESS)
-        ratios = [speech.speech_ratio(piece) for piece in pieces]
+        ratios = vad.speech_ratios(pieces)
+        levels = [vad.level_dbfs(piece) for piece in pieces]
         chunk_store.put_chunks(request_id, pieces)
-        planned = services.record_chunk_plan(request_id, spans, ratios)
+        planned = services.record_chunk_plan(request_id, spans, ratios, levels)
     if planned is None:
         return
     batch = settings.DETECTOR_BATCH_SIZE
@@ -153,7 +155,7 @@ def score_chunks(self: Task, request_id: str, indices: list[int]) -> None:
             f"Scoring chunks {indices[0]}-{indices[-1]} stopped the worker {starts - 1} "
             "times; giving up on this recording."
         )
-    from inference.scoring import score_batch  # torch stays out of the preprocess path
+    from inference.scoring import score_batch  # transformers stays out of preprocessing
 
     scores, model = score_batch(request_id, indices)
     services.record_scores(request_id, dict(zip(indices, scores, strict=True)), model)

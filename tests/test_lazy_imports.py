@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-HEAVY = ("torch", "transformers", "librosa", "numpy", "webrtcvad")
+HEAVY = ("torch", "transformers", "librosa", "numpy", "silero_vad")
 
 SCRIPT = """
 import os, sys

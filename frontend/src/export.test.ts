@@ -28,7 +28,7 @@ describe("exports", () => {
     const parsed = JSON.parse(detectionToJson(detection)) as Record<string, unknown>;
     expect(parsed.request_id).toBe(detection.request_id);
     expect(parsed.chunk_predictions).toEqual(detection.chunk_predictions);
-    expect(parsed.browser_verdict).toEqual({ assessment: "real", confidence: 0.8 });
+    expect(parsed.browser_verdict).toEqual({ assessment: "real", confidence: 0.8, inconclusive_reason: "" });
   });
 
   it("names the files after the recording", () => {

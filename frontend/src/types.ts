@@ -2,6 +2,8 @@
 
 export type DetectionStatus = "pending" | "processing" | "completed" | "failed";
 export type Assessment = "real" | "likely_fake" | "fake" | "inconclusive";
+/** Why a verdict is inconclusive; "" for every other verdict. */
+export type InconclusiveReason = "no_speech" | "not_speech_like" | "too_short" | "";
 
 export interface ChunkPrediction {
   /** Probability that the chunk is fake; null until the chunk is scored. */
@@ -9,6 +11,10 @@ export interface ChunkPrediction {
   start: number;
   end: number;
   speech: boolean;
+  /** Share of the chunk that the voice-activity detector heard as speech (absent in older maps). */
+  speech_ratio?: number;
+  /** The chunk is (nearly) silent (absent in older maps). */
+  silent?: boolean;
 }
 
 /** Keys are `chunk_<index>`, in time order. */
@@ -22,6 +28,8 @@ export interface Progress {
 export interface VerdictPolicy {
   likely_fake_threshold: number;
   fake_threshold: number;
+  /** Least counted speech, in seconds, for a verdict; absent (no minimum) in older policies. */
+  min_speech_seconds?: number;
 }
 
 export interface AudioFileInfo {
@@ -53,6 +61,9 @@ export interface DetectionSummary {
   file: AudioFileInfo;
   overall_assessment: Assessment | "";
   overall_confidence: number | null;
+  inconclusive_reason: InconclusiveReason;
+  /** The server's sentence for the reason; "" unless inconclusive. */
+  inconclusive_message: string;
   error_message: string;
   processing_duration_ms: number | null;
   chunk_count: number | null;
@@ -101,6 +112,8 @@ export interface DetectionMessage {
   progress: Progress;
   overall_assessment?: Assessment | "";
   overall_confidence?: number | null;
+  inconclusive_reason?: InconclusiveReason;
+  inconclusive_message?: string;
   error_message?: string;
 }
 

@@ -2,48 +2,74 @@
  * The verdict policy, mirroring detector/verdict.py (keep both identical; the
  * shared vectors in detector/verdict_vectors.json are checked by both test suites):
  *
- * 1. Only chunks with `speech: true` and a score count; with none the verdict is
- *    `inconclusive` with confidence 0.
- * 2. The verdict follows the highest speech-chunk score (the peak), never an
- *    average: peak >= fake_threshold is `fake`, peak >= likely_fake_threshold is
- *    `likely_fake`, anything lower is `real`.
- * 3. Confidence is the peak for the fake verdicts and `1 - peak` for `real`,
+ * 1. Only chunks with `speech: true` and a score count. Their speech time is the sum
+ *    of `speech_ratio * (end - start)` (a chunk without a ratio counts whole).
+ * 2. With no such chunk, or less speech time than `min_speech_seconds`, the verdict is
+ *    `inconclusive` with confidence 0 and a reason: `too_short` when some chunk counts,
+ *    `no_speech` when every chunk is `silent` (or there are none), otherwise
+ *    `not_speech_like` (sound without speech: music, tones, noise).
+ * 3. The verdict follows the highest counted score (the peak), never an average:
+ *    peak >= fake_threshold is `fake`, peak >= likely_fake_threshold is `likely_fake`,
+ *    anything lower is `real`.
+ * 4. Confidence is the peak for the fake verdicts and `1 - peak` for `real`,
  *    rounded to four decimals exactly as Python's `round(x, 4)` does.
  */
-import type { Assessment, ChunkMap, VerdictPolicy } from "./types";
+import type { Assessment, ChunkMap, InconclusiveReason, VerdictPolicy } from "./types";
 
 export const CONFIDENCE_DECIMALS = 4;
 
-export const DEFAULT_POLICY: VerdictPolicy = { likely_fake_threshold: 0.5, fake_threshold: 0.8 };
+export const DEFAULT_POLICY: VerdictPolicy = { likely_fake_threshold: 0.5, fake_threshold: 0.8, min_speech_seconds: 1 };
 
 export interface Verdict {
   assessment: Assessment;
   confidence: number;
+  inconclusive_reason: InconclusiveReason;
 }
 
-/** The thresholds a detection was judged by, or the defaults when it carries none. */
+/** The policy a detection was judged by, or the defaults when it carries none. */
 export function policyOf(policy: Partial<VerdictPolicy> | null | undefined): VerdictPolicy {
   const likely = policy?.likely_fake_threshold;
   const fake = policy?.fake_threshold;
-  if (typeof likely === "number" && typeof fake === "number") {
-    return { likely_fake_threshold: likely, fake_threshold: fake };
-  }
-  return DEFAULT_POLICY;
+  if (typeof likely !== "number" || typeof fake !== "number") return DEFAULT_POLICY;
+  const minimum = policy?.min_speech_seconds;
+  // A policy recorded before the speech minimum existed had none.
+  return typeof minimum === "number"
+    ? { likely_fake_threshold: likely, fake_threshold: fake, min_speech_seconds: minimum }
+    : { likely_fake_threshold: likely, fake_threshold: fake };
 }
 
 export function decide(chunks: ChunkMap, policy: VerdictPolicy = DEFAULT_POLICY): Verdict {
-  let peak: number | null = null;
-  for (const chunk of Object.values(chunks)) {
-    if (!chunk.speech || chunk.score === null || chunk.score === undefined) continue;
-    const score = Number(chunk.score);
-    if (peak === null || score > peak) peak = score;
+  const all = Object.values(chunks);
+  const counted = all.filter((chunk) => chunk.speech && chunk.score !== null && chunk.score !== undefined);
+  let speechSeconds = 0;
+  for (const chunk of counted) speechSeconds += Number(chunk.speech_ratio ?? 1) * (Number(chunk.end) - Number(chunk.start));
+  if (counted.length === 0 || speechSeconds < (policy.min_speech_seconds ?? 0)) {
+    const reason: InconclusiveReason =
+      counted.length > 0 ? "too_short" : all.every((chunk) => chunk.silent) ? "no_speech" : "not_speech_like";
+    return { assessment: "inconclusive", confidence: 0, inconclusive_reason: reason };
   }
-  if (peak === null) return { assessment: "inconclusive", confidence: 0 };
-  if (peak >= policy.fake_threshold) return { assessment: "fake", confidence: roundHalfEven(peak, CONFIDENCE_DECIMALS) };
-  if (peak >= policy.likely_fake_threshold) {
-    return { assessment: "likely_fake", confidence: roundHalfEven(peak, CONFIDENCE_DECIMALS) };
+  const peak = Math.max(...counted.map((chunk) => Number(chunk.score)));
+  if (peak >= policy.fake_threshold) return judged("fake", peak);
+  if (peak >= policy.likely_fake_threshold) return judged("likely_fake", peak);
+  return judged("real", 1 - peak);
+}
+
+function judged(assessment: Assessment, confidence: number): Verdict {
+  return { assessment, confidence: roundHalfEven(confidence, CONFIDENCE_DECIMALS), inconclusive_reason: "" };
+}
+
+/** The sentence a user reads for an inconclusive reason, as detector/verdict.py words it. */
+export function reasonMessage(reason: InconclusiveReason, minSpeechSeconds: number): string {
+  switch (reason) {
+    case "no_speech":
+      return "The recording is silent or nearly silent: there is no speech to judge.";
+    case "not_speech_like":
+      return "The recording holds sound but no speech (music, tones or noise, for example), so there is nothing to judge.";
+    case "too_short":
+      return `The recording holds less than ${minSpeechSeconds} s of speech, too little to judge.`;
+    default:
+      return "";
   }
-  return { assessment: "real", confidence: roundHalfEven(1 - peak, CONFIDENCE_DECIMALS) };
 }
 
 /**

@@ -50,6 +50,30 @@ def test_admin_lists_and_searches_detections(
     )
 
 
+def test_admin_shows_and_filters_inconclusive_reasons(operator_client: Client) -> None:
+    """Operators see why a detection is inconclusive and can filter by the reason."""
+    silent = DetectionFactory(
+        status=Detection.Status.COMPLETED,
+        overall_assessment="inconclusive",
+        inconclusive_reason="no_speech",
+        audio_file=AudioFileFactory(original_filename="empty-room.wav"),
+    )
+    DetectionFactory(
+        status=Detection.Status.COMPLETED,
+        overall_assessment="inconclusive",
+        inconclusive_reason="not_speech_like",
+        audio_file=AudioFileFactory(original_filename="guitar.wav"),
+    )
+    page = operator_client.get(
+        "/admin/detector/detection/?inconclusive_reason__exact=no_speech"
+    )
+    assert b"empty-room.wav" in page.content
+    assert b"guitar.wav" not in page.content
+    assert b"No speech (silence)" in page.content
+    change = operator_client.get(f"/admin/detector/detection/{silent.pk}/change/")
+    assert b"silent or nearly silent" in change.content
+
+
 def test_admin_detection_fields_are_read_only(operator_client: Client) -> None:
     """The change page shows pipeline fields without inputs for them."""
     detection = DetectionFactory()

@@ -67,6 +67,8 @@ async def test_socket_delivers_own_detection_events_only(
         "progress": {"done": 0, "total": 0},
         "overall_assessment": "",
         "overall_confidence": None,
+        "inconclusive_reason": "",
+        "inconclusive_message": "",
         "error_message": "The file has no audio stream.",
     }
     assert await bob_socket.receive_nothing(timeout=0.5)

@@ -80,7 +80,10 @@ def test_complete_detection_writes_map_and_verdict_once() -> None:
     detection = DetectionFactory(status=Status.PROCESSING, started_at=timezone.now())
     request_id = str(detection.request_id)
     services.record_chunk_plan(
-        request_id, [ChunkSpan(0, 0, 64000), ChunkSpan(1, 64000, 96000)], [0.9, 0.8]
+        request_id,
+        [ChunkSpan(0, 0, 64000), ChunkSpan(1, 64000, 96000)],
+        [0.9, 0.8],
+        [-20.0, -22.0],
     )
     model = services.ScoringModel("m", "1", True, services.settings_policy())
     services.record_scores(request_id, {0: 0.1, 1: 0.95}, model)
@@ -92,8 +95,15 @@ def test_complete_detection_writes_map_and_verdict_once() -> None:
         "start": 4.0,
         "end": 6.0,
         "speech": True,
+        "speech_ratio": 0.8,
+        "silent": False,
     }
-    assert done.verdict_policy == {"likely_fake_threshold": 0.5, "fake_threshold": 0.8}
+    assert done.inconclusive_reason == ""
+    assert done.verdict_policy == {
+        "likely_fake_threshold": 0.5,
+        "fake_threshold": 0.8,
+        "min_speech_seconds": 1.0,
+    }
     assert done.model_name == "m"
     assert services.complete_detection(request_id) is None
 
@@ -102,10 +112,50 @@ def test_complete_detection_refuses_unscored_chunks() -> None:
     """Finalizing before every chunk is scored is an error, not a partial verdict."""
     detection = DetectionFactory(status=Status.PROCESSING)
     services.record_chunk_plan(
-        str(detection.request_id), [ChunkSpan(0, 0, 64000)], [1.0]
+        str(detection.request_id), [ChunkSpan(0, 0, 64000)], [1.0], [-20.0]
     )
     with pytest.raises(services.IncompleteScoresError):
         services.complete_detection(str(detection.request_id))
+
+
+@pytest.mark.parametrize(
+    ("ratios", "levels", "reason"),
+    [
+        ([0.0, 0.0], [-120.0, -70.0], "no_speech"),
+        ([0.0, 0.01], [-120.0, -20.0], "not_speech_like"),
+        ([0.0, 0.3], [-20.0, -20.0], "too_short"),  # 0.6 s of speech in 2 s
+    ],
+    ids=["silence", "sound-without-speech", "too-little-speech"],
+)
+def test_complete_detection_records_why_it_is_inconclusive(
+    ratios: list[float], levels: list[float], reason: str
+) -> None:
+    """Chunk levels and speech ratios decide the inconclusive reason."""
+    detection = DetectionFactory(status=Status.PROCESSING, started_at=timezone.now())
+    request_id = str(detection.request_id)
+    spans = [ChunkSpan(0, 0, 64000), ChunkSpan(1, 64000, 96000)]
+    services.record_chunk_plan(request_id, spans, ratios, levels)
+    model = services.ScoringModel("m", "1", True, services.settings_policy())
+    services.record_scores(request_id, {0: 0.9, 1: 0.9}, model)
+    done = services.complete_detection(request_id)
+    assert done is not None
+    assert (done.overall_assessment, done.overall_confidence) == ("inconclusive", 0.0)
+    assert done.inconclusive_reason == reason
+    assert done.inconclusive_message
+
+
+def test_complete_detection_keeps_the_recorded_speech_minimum(settings) -> None:
+    """The minimum recorded with the scores judges, even if the setting changed."""
+    detection = DetectionFactory(status=Status.PROCESSING, started_at=timezone.now())
+    request_id = str(detection.request_id)
+    services.record_chunk_plan(request_id, [ChunkSpan(0, 0, 64000)], [0.5], [-20.0])
+    model = services.ScoringModel("m", "1", True, services.settings_policy())
+    services.record_scores(request_id, {0: 0.1}, model)
+    settings.DETECTOR_MIN_SPEECH_SECONDS = 3.0
+    done = services.complete_detection(request_id)
+    assert done is not None
+    assert done.overall_assessment == "real"  # 2 s of speech against the recorded 1 s
+    assert done.verdict_policy["min_speech_seconds"] == 1.0
 
 
 def test_record_scores_ignores_finished_detection() -> None:

@@ -89,9 +89,38 @@ def test_status_of_processing_detection_shows_partial_map(
         "start": 4.0,
         "end": 6.0,
         "speech": False,
+        "speech_ratio": 0.0,
+        "silent": False,
     }
     assert body["progress"] == {"done": 1, "total": 2}
     assert body["model"]["warning"] == ""
+
+
+def test_status_and_history_explain_an_inconclusive_verdict(
+    alice_client: APIClient, alice: User
+) -> None:
+    """An inconclusive detection carries its reason and a sentence to show."""
+    detection = completed(alice, "guitar.wav", "inconclusive")
+    Detection.objects.filter(pk=detection.pk).update(
+        inconclusive_reason="too_short",
+        verdict_policy={
+            "likely_fake_threshold": 0.5,
+            "fake_threshold": 0.8,
+            "min_speech_seconds": 2.5,
+        },
+    )
+    body = alice_client.get(status_path(detection.request_id)).json()
+    assert body["inconclusive_reason"] == "too_short"
+    assert body["inconclusive_message"] == (
+        "The recording holds less than 2.5 s of speech, too little to judge."
+    )
+    row = alice_client.get("/api/v1/audio/history").json()["results"][0]
+    assert row["inconclusive_reason"] == "too_short"
+    assert row["inconclusive_message"] == body["inconclusive_message"]
+
+    real = completed(alice, "interview.wav", "real")
+    body = alice_client.get(status_path(real.request_id)).json()
+    assert (body["inconclusive_reason"], body["inconclusive_message"]) == ("", "")
 
 
 @pytest.mark.parametrize(

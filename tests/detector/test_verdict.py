@@ -5,8 +5,13 @@ from pathlib import Path
 
 import pytest
 
+from detector.verdict import MIN_SPEECH_KEY
+from detector.verdict import NO_SPEECH
+from detector.verdict import NOT_SPEECH_LIKE
+from detector.verdict import TOO_SHORT
 from detector.verdict import VerdictPolicy
 from detector.verdict import decide
+from detector.verdict import reason_message
 
 VECTORS = json.loads(
     (Path(__file__).parents[2] / "detector" / "verdict_vectors.json").read_text()
@@ -17,12 +22,31 @@ VECTORS = json.loads(
     "case", VECTORS["cases"], ids=[case["name"] for case in VECTORS["cases"]]
 )
 def test_verdict_matches_shared_vector(case: dict) -> None:
-    """Each shared vector gives the expected verdict and confidence."""
-    verdict = decide(case["chunk_predictions"], VerdictPolicy(**case["policy"]))
-    assert (verdict.assessment, verdict.confidence) == (
-        case["expected"]["assessment"],
-        case["expected"]["confidence"],
+    """Each shared vector gives the expected verdict, confidence and reason."""
+    thresholds = dict(case["policy"])
+    min_speech_seconds = thresholds.pop(MIN_SPEECH_KEY, 0.0)
+    verdict = decide(
+        case["chunk_predictions"], VerdictPolicy(**thresholds), min_speech_seconds
     )
+    expected = case["expected"]
+    assert (verdict.assessment, verdict.confidence, verdict.inconclusive_reason) == (
+        expected["assessment"],
+        expected["confidence"],
+        expected["inconclusive_reason"],
+    )
+
+
+def test_vectors_cover_every_inconclusive_reason() -> None:
+    """The shared vectors exercise each reason, so both sides must agree on all."""
+    reasons = {case["expected"]["inconclusive_reason"] for case in VECTORS["cases"]}
+    assert {NO_SPEECH, NOT_SPEECH_LIKE, TOO_SHORT} <= reasons
+
+
+def test_reason_messages_match_the_shared_sentences() -> None:
+    """Each reason reads as the sentence the frontend shows; too_short names the minimum."""
+    shared = VECTORS["reason_messages"]
+    for reason, sentence in shared["messages"].items():
+        assert reason_message(reason, shared["min_speech_seconds"]) == sentence
 
 
 def test_verdict_policy_rejects_inverted_thresholds() -> None:

@@ -13,6 +13,7 @@ from inference import chunk_store
 from inference.tasks import finalize_detection
 from inference.tasks import prepare_audio
 from tests.audio_fixtures import encode_wav
+from tests.audio_fixtures import music
 from tests.audio_fixtures import speech
 
 pytestmark = [
@@ -62,6 +63,7 @@ def test_pipeline_scores_multi_chunk_recording(alice_client: APIClient) -> None:
     assert all(chunk["speech"] for chunk in chunks.values())
     assert detection.chunk_count == 3
     assert detection.overall_assessment in {"real", "likely_fake", "fake"}
+    assert detection.inconclusive_reason == ""
     assert detection.model_name == "wavlm-tiny-random-demo"
     assert detection.model_trained is False
     assert detection.processing_duration_ms > 0
@@ -74,15 +76,42 @@ def test_pipeline_scores_multi_chunk_recording(alice_client: APIClient) -> None:
     assert body["model"]["warning"]
 
 
-def test_pipeline_gives_inconclusive_without_speech(alice_client: APIClient) -> None:
-    """Silence is scored but marked without speech, and the verdict is inconclusive."""
-    request_id = submit(
-        alice_client, encode_wav(np.zeros(16_000 * 6, dtype=np.float32))
-    )
+@pytest.mark.parametrize(
+    ("signal", "reason"),
+    [
+        (np.zeros(16_000 * 6, dtype=np.float32), "no_speech"),
+        (music(6.0), "not_speech_like"),
+    ],
+    ids=["silence", "music"],
+)
+def test_pipeline_gives_inconclusive_without_speech(
+    alice_client: APIClient, signal: np.ndarray, reason: str
+) -> None:
+    """Silence and music are scored but marked without speech: inconclusive, and why."""
+    request_id = submit(alice_client, encode_wav(signal))
     detection = wait_for(request_id)
     assert detection.status == Detection.Status.COMPLETED
     assert not any(c["speech"] for c in detection.results["chunk_predictions"].values())
     assert detection.overall_assessment == "inconclusive"
+    assert detection.inconclusive_reason == reason
+
+    body = alice_client.get(f"/api/v1/audio/status/{request_id}").json()
+    assert body["inconclusive_reason"] == reason
+    assert body["inconclusive_message"] == detection.inconclusive_message != ""
+
+
+def test_pipeline_gives_inconclusive_for_too_little_speech(
+    alice_client: APIClient, settings
+) -> None:
+    """Speech shorter in all than DETECTOR_MIN_SPEECH_SECONDS is too_short."""
+    settings.DETECTOR_MIN_SPEECH_SECONDS = 5.0
+    detection = wait_for(submit(alice_client, encode_wav(speech(4.0))))
+    assert detection.status == Detection.Status.COMPLETED
+    assert detection.results["chunk_predictions"]["chunk_0"]["speech"]
+    assert detection.overall_assessment == "inconclusive"
+    assert detection.inconclusive_reason == "too_short"
+    assert detection.verdict_policy["min_speech_seconds"] == 5.0
+    assert "less than 5 s of speech" in detection.inconclusive_message
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@ import { Link } from "react-router-dom";
 import { useDetection } from "../hooks/useDetection";
 import { progressText } from "../live/store";
 import { isTerminal } from "../types";
-import { decide, policyOf } from "../verdict";
+import { decide, policyOf, reasonMessage } from "../verdict";
 import { ProgressBar } from "./ProgressBar";
 import { StatusBadge } from "./StatusBadge";
 import { VerdictBadge } from "./VerdictBadge";
@@ -21,7 +21,8 @@ export function DetectionRow({ requestId }: { requestId: string }) {
       </li>
     );
   }
-  const verdict = decide(data.chunk_predictions ?? {}, policyOf(data.verdict_policy));
+  const policy = policyOf(data.verdict_policy);
+  const verdict = decide(data.chunk_predictions ?? {}, policy);
   const running = !isTerminal(data.status);
   const progress = data.progress ?? { done: 0, total: 0 };
   return (
@@ -40,6 +41,11 @@ export function DetectionRow({ requestId }: { requestId: string }) {
       ) : null}
       {data.status === "completed" || (running && progress.done > 0) ? (
         <VerdictBadge assessment={verdict.assessment} confidence={verdict.confidence} provisional={running} />
+      ) : null}
+      {data.status === "completed" && verdict.inconclusive_reason ? (
+        <span className="recent__reason" data-testid="inconclusive-reason">
+          {reasonMessage(verdict.inconclusive_reason, policy.min_speech_seconds ?? 0)}
+        </span>
       ) : null}
       {data.status === "failed" ? <span className="recent__error">{data.error_message || "The analysis failed."}</span> : null}
     </li>

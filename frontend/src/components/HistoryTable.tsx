@@ -47,7 +47,10 @@ export function HistoryTable({ rows }: { rows: DetectionSummary[] }) {
               </td>
               <td data-label="Verdict">
                 {row.overall_assessment ? (
-                  <VerdictBadge assessment={row.overall_assessment} confidence={row.overall_confidence ?? 0} />
+                  <>
+                    <VerdictBadge assessment={row.overall_assessment} confidence={row.overall_confidence ?? 0} />
+                    {row.inconclusive_message ? <span className="history__reason">{row.inconclusive_message}</span> : null}
+                  </>
                 ) : (
                   <span className="muted">–</span>
                 )}

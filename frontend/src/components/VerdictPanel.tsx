@@ -1,7 +1,7 @@
 import { formatTime } from "../chunks";
 import type { Detection } from "../types";
 import { isTerminal } from "../types";
-import { ASSESSMENT_LABELS, decide, policyOf } from "../verdict";
+import { ASSESSMENT_LABELS, decide, policyOf, reasonMessage } from "../verdict";
 import { VerdictBadge } from "./VerdictBadge";
 
 /** The verdict computed here from the chunk map, by the same policy as the backend. */
@@ -30,10 +30,10 @@ export function VerdictPanel({ detection }: { detection: Detection }) {
       ) : (
         <>
           <VerdictBadge assessment={verdict.assessment} confidence={verdict.confidence} provisional={running} size="large" />
-          <p className="verdict-panel__why">
-            {peak
-              ? `Follows the most suspicious speech chunk (${formatTime(peak.start)}–${formatTime(peak.end)}, score ${(peak.score as number).toFixed(2)}), never an average.`
-              : "No chunk holds enough speech to judge."}
+          <p className="verdict-panel__why" data-testid="verdict-why">
+            {verdict.assessment === "inconclusive" || !peak
+              ? reasonMessage(verdict.inconclusive_reason, policy.min_speech_seconds ?? 0)
+              : `Follows the most suspicious speech chunk (${formatTime(peak.start)}–${formatTime(peak.end)}, score ${(peak.score as number).toFixed(2)}), never an average.`}
           </p>
           {!running && server && server !== verdict.assessment ? (
             <p className="banner banner--warning">

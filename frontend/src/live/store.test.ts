@@ -22,6 +22,8 @@ function detection(overrides: Partial<Detection> = {}): Detection {
     },
     overall_assessment: "",
     overall_confidence: null,
+    inconclusive_reason: "",
+    inconclusive_message: "",
     error_message: "",
     processing_duration_ms: null,
     chunk_count: 2,

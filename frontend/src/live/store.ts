@@ -129,6 +129,8 @@ export class DetectionStore {
       progress: message.progress ?? data.progress,
       overall_assessment: message.overall_assessment ?? data.overall_assessment,
       overall_confidence: message.overall_confidence !== undefined ? message.overall_confidence : data.overall_confidence,
+      inconclusive_reason: message.inconclusive_reason ?? data.inconclusive_reason,
+      inconclusive_message: message.inconclusive_message ?? data.inconclusive_message,
       error_message: message.error_message ?? data.error_message,
     };
     this.accept(message.request_id, next);
