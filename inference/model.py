@@ -142,7 +142,8 @@ def load_detector(
 ) -> DetectorModel:
     """Load a checkpoint from a directory or the hub cache (never downloading here).
 
-    ``optimize`` applies the CPU speed-ups of ``inference.acceleration``.
+    ``optimize`` applies the CPU speed-ups of ``inference.acceleration``
+    unless the checkpoint sets ``detector_cpu_fast_path`` to false.
     """
     local = Path(name_or_path).is_dir()
     try:
@@ -156,7 +157,9 @@ def load_detector(
         raise ModelConfigurationError(
             f"Cannot load the detector checkpoint {name_or_path!r}: {error}"
         ) from error
-    if optimize and device.type == "cpu":
+    # A checkpoint whose build measured the fast path too far from fp32 opts out.
+    fast_path = bool(getattr(model.config, "detector_cpu_fast_path", True))
+    if optimize and fast_path and device.type == "cpu":
         model = optimize_for_cpu(model)
     identity = _identity(model, name_or_path, revision, local=local)
     thresholds = _thresholds(Path(name_or_path)) if local else None

@@ -1,8 +1,10 @@
 """A load-time check that the detector tells built-in bona fide and spoof clips apart.
 
-The clips in ``selftest_clips/`` are held-out items of the default model's
-evaluation split (see the README there). The check fails a model whose scores
-are constant or inverted; it cannot tell a good model from a mediocre one.
+The clips in ``selftest_clips/`` are human speech, neural TTS / vocoder
+output and classic TTS digits from the default model's material (see the
+README there). The check fails a model whose scores are constant or
+inverted, or that takes a neural-TTS clip for human speech; it cannot tell a
+good model from a mediocre one.
 """
 
 import json
@@ -26,6 +28,9 @@ MANIFEST = "manifest.json"
 MIN_SPREAD = 1e-3
 
 
+NEURAL = "neural"
+
+
 class SelfTestError(RuntimeError):
     """The detector's scores on the built-in clips are constant or inverted."""
 
@@ -42,15 +47,25 @@ class SelfTestResult:
         return asdict(self)
 
 
-def load_clips(directory: Path = CLIPS_DIR) -> list[tuple[str, str, "np.ndarray"]]:
-    """(name, label, 16 kHz PCM16 samples) for every clip in the manifest."""
+@dataclass(frozen=True)
+class Clip:
+    name: str
+    label: str
+    kind: str
+    samples: "np.ndarray"
+
+
+def load_clips(directory: Path = CLIPS_DIR) -> list[Clip]:
+    """Every clip in the manifest, as 16 kHz PCM16 samples."""
     import soundfile as sf
 
     manifest = json.loads((directory / MANIFEST).read_text())
     clips = []
     for clip in manifest["clips"]:
         samples, _ = sf.read(directory / clip["file"], dtype="int16")
-        clips.append((clip["file"], clip["label"], samples))
+        clips.append(
+            Clip(clip["file"], clip["label"], clip.get("kind", "classic"), samples)
+        )
     return clips
 
 
@@ -65,16 +80,12 @@ def run_self_test(
             "demo): its scores are noise, so the self-test does not apply",
         )
     clips = load_clips(directory)
-    scores = detector.score([samples for _, _, samples in clips])
+    scores = detector.score([clip.samples for clip in clips])
     by_name = {
-        name: round(score, 6) for (name, _, _), score in zip(clips, scores, strict=True)
+        clip.name: round(score, 6) for clip, score in zip(clips, scores, strict=True)
     }
-    bonafide = [
-        s for (_, label, _), s in zip(clips, scores, strict=True) if label == "bonafide"
-    ]
-    spoof = [
-        s for (_, label, _), s in zip(clips, scores, strict=True) if label == "spoof"
-    ]
+    bonafide = [s for c, s in zip(clips, scores, strict=True) if c.label == "bonafide"]
+    spoof = [s for c, s in zip(clips, scores, strict=True) if c.label == "spoof"]
     spread = max(scores) - min(scores)
     name = f"{detector.identity.name} {detector.identity.version}"
     if spread < MIN_SPREAD:
@@ -90,6 +101,13 @@ def run_self_test(
             f"no higher than its bona fide clips (mean {bonafide_mean:.4f}): "
             "its labels look inverted"
         )
+    for clip, score in zip(clips, scores, strict=True):
+        if clip.kind == NEURAL and clip.label == "spoof" and score <= bonafide_mean:
+            raise SelfTestError(
+                f"{name} scores the neural TTS clip {clip.name} ({score:.4f}) no "
+                f"higher than human speech (mean {bonafide_mean:.4f}): it does not "
+                "recognise modern synthetic speech"
+            )
     return SelfTestResult(
         "passed",
         f"{len(spoof)} spoof clips outscore {len(bonafide)} bona fide ones on average",

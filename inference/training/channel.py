@@ -25,9 +25,12 @@ BAND_HZ = (150, 3_600)
 _LOW_CUT = butter(8, BAND_HZ[0], btype="highpass", fs=SOURCE_RATE, output="sos")
 _HIGH_CUT = butter(12, BAND_HZ[1], btype="lowpass", fs=SOURCE_RATE, output="sos")
 CODECS = ("mp3", "ogg")
+# Encoder and container per codec; the bit rate follows "-b:a".
 _CODEC_ARGS = {
-    "mp3": ("-c:a", "libmp3lame", "-b:a"),
-    "ogg": ("-c:a", "libvorbis", "-b:a"),
+    "mp3": ("-c:a", "libmp3lame", "-f", "mp3"),
+    "ogg": ("-c:a", "libvorbis", "-f", "ogg"),
+    "opus": ("-c:a", "libopus", "-f", "ogg"),
+    "aac": ("-c:a", "aac", "-f", "adts"),
 }
 _BITRATES = ("24k", "32k", "48k", "64k")
 
@@ -88,7 +91,7 @@ def apply_channel(
     if draw.noise_snr_db is not None:
         shaped = _add_noise(shaped, draw.noise_snr_db, rng)
     wide = soxr.resample(shaped, SOURCE_RATE, SAMPLE_RATE, quality="VHQ")
-    wide = _set_level(wide, draw.level_dbfs)
+    wide = set_level(wide, draw.level_dbfs)
     if draw.codec and draw.bitrate:
         wide = codec_round_trip(wide, draw.codec, draw.bitrate)
     return to_pcm16(wide)
@@ -102,7 +105,7 @@ def _add_noise(
     return audio + noise
 
 
-def _set_level(audio: np.ndarray, dbfs: float) -> np.ndarray:
+def set_level(audio: np.ndarray, dbfs: float) -> np.ndarray:
     rms = float(np.sqrt(np.mean(audio**2))) or 1e-10
     scaled = audio * (10 ** (dbfs / 20) / rms)
     peak = float(np.max(np.abs(scaled)))
@@ -117,9 +120,7 @@ def codec_round_trip(audio: np.ndarray, codec: str, bitrate: str) -> np.ndarray:
     """Encode with ffmpeg and decode back to 16 kHz, keeping the length."""
     pcm = to_pcm16(audio).tobytes()
     raw = ("-f", "s16le", "-ar", str(SAMPLE_RATE), "-ac", "1")
-    encoded = _ffmpeg(
-        [*raw, "-i", "pipe:0", *_CODEC_ARGS[codec], bitrate, "-f", codec], pcm
-    )
+    encoded = _ffmpeg([*raw, "-i", "pipe:0", *_CODEC_ARGS[codec], "-b:a", bitrate], pcm)
     decoded = _ffmpeg(["-i", "pipe:0", *raw], encoded)
     out = np.frombuffer(decoded, dtype=np.int16).astype(np.float64) / 32768.0
     if out.size >= audio.size:

@@ -1,7 +1,12 @@
-"""The self-test clips: picked from the held-out split, checked against the model."""
+"""The self-test clips: human, neural-TTS and classic-TTS crops of the build's material.
+
+Only material the project may redistribute becomes a clip: FSDD-derived
+digits (CC BY-SA 4.0) and neural-corpus files from repositories with a
+permissive licence. None comes from a source reserved for evaluation: the
+material reader never returns those.
+"""
 
 import json
-from collections.abc import Callable
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -12,52 +17,95 @@ import soundfile as sf
 from inference.chunking import SAMPLE_RATE
 from inference.model import DetectorModel
 from inference.selftest import MANIFEST
+from inference.selftest import NEURAL
 from inference.selftest import SelfTestError
 from inference.selftest import run_self_test
-from inference.training.protocol import ProtocolEntry
+from inference.training.material import FSDD
+from inference.training.material import Item
+from inference.training.neural import NeuralItem
 
 CLIP_SECONDS = 1.5
+FSDD_LICENCE = "CC BY-SA 4.0 (derived from the Free Spoken Digit Dataset)"
+_PERMISSIVE = ("MIT", "Apache", "BSD", "MPL")
+# (domain, label) -> how many clips, and whether spoof clips need distinct systems.
+_QUOTA = {
+    (FSDD, "bonafide"): 2,
+    (FSDD, "spoof"): 2,
+    (NEURAL, "bonafide"): 2,
+    (NEURAL, "spoof"): 3,
+}
 
 
 def write_selftest_clips(
     detector: DetectorModel,
-    entries: Sequence[ProtocolEntry],
-    chunks: Sequence[Sequence[np.ndarray]],
+    originals: Sequence[Item],
+    neural: Sequence[NeuralItem],
     directory: Path,
-) -> list[dict[str, str]]:
-    """Three bona fide and three spoof held-out crops, the clearest the model sees."""
+) -> dict[str, Any]:
+    """Write the clips the model finds clearest per kind; the self-test's outcome."""
+    licences = {entry.file_id: entry.licence for entry in neural}
+    candidates = [
+        item
+        for item in originals
+        if (item.domain == FSDD and item.split == "eval")
+        or licences.get(item.origin, "").startswith(_PERMISSIVE)
+    ]
     length = round(CLIP_SECONDS * SAMPLE_RATE)
-    crops = [_loudest_window(np.concatenate(c), length) for c in chunks]
+    crops = [_loudest_window(item.audio, length) for item in candidates]
     scores = detector.score(crops)
-    ranked = sorted(zip(scores, entries, crops, strict=True), key=lambda row: row[0])
-    bonafide = [row for row in ranked if not row[1].is_spoof][:3]
-    spoof, attacks = [], set()
-    for row in reversed(ranked):
-        if row[1].is_spoof and row[1].attack not in attacks:
-            spoof.append(row)
-            attacks.add(row[1].attack)
-        if len(spoof) == 3:
-            break
+    chosen = _choose(candidates, crops, scores)
     directory.mkdir(parents=True, exist_ok=True)
     for old in directory.glob("*.flac"):
         old.unlink()
     clips = []
-    for _, entry, crop in bonafide + spoof:
-        kind = entry.attack.replace("-", "") or "human"
-        name = f"{entry.label}_{kind}_{entry.file_id}.flac"
+    for item, crop in chosen:
+        label = "spoof" if item.is_spoof else "bonafide"
+        kind = NEURAL if item.domain != FSDD else "classic"
+        name = f"{label}_{kind}_{item.origin}.flac"
         sf.write(directory / name, crop, SAMPLE_RATE)
         clips.append(
             {
                 "file": name,
-                "label": entry.label,
-                "attack": entry.attack,
-                "source": entry.file_id,
+                "label": label,
+                "kind": kind,
+                "system": item.system,
+                "source": item.origin,
+                "licence": licences.get(item.origin, FSDD_LICENCE),
             }
         )
     (directory / MANIFEST).write_text(
         json.dumps({"sample_rate": SAMPLE_RATE, "clips": clips}, indent=2) + "\n"
     )
-    return clips
+    try:
+        return run_self_test(detector, directory).as_dict()
+    except SelfTestError as error:
+        return {"status": "failed", "detail": str(error)}
+
+
+def _choose(
+    items: Sequence[Item], crops: Sequence[np.ndarray], scores: Sequence[float]
+) -> list[tuple[Item, np.ndarray]]:
+    """Per kind: human crops scored lowest, spoof crops (distinct systems) highest."""
+    chosen = []
+    for (domain, label), quota in _QUOTA.items():
+        spoof = label == "spoof"
+        rows = sorted(
+            (
+                (score, item, crop)
+                for item, crop, score in zip(items, crops, scores, strict=True)
+                if (item.domain == FSDD) == (domain == FSDD) and item.is_spoof == spoof
+            ),
+            key=lambda row: -row[0] if spoof else row[0],
+        )
+        systems: set[str] = set()
+        for _, item, crop in rows:
+            if len(systems) == quota:
+                break
+            key = item.system if spoof else item.origin
+            if key not in systems:
+                systems.add(key)
+                chosen.append((item, crop))
+    return chosen
 
 
 def _loudest_window(samples: np.ndarray, length: int) -> np.ndarray:
@@ -66,16 +114,3 @@ def _loudest_window(samples: np.ndarray, length: int) -> np.ndarray:
     power = np.concatenate([[0.0], np.cumsum(samples.astype(np.float64) ** 2)])
     start = int(np.argmax(power[length:] - power[:-length]))
     return samples[start : start + length]
-
-
-def self_test_outcome(
-    detector: DetectorModel, clips: Path | None, progress: Callable[[str], None]
-) -> dict[str, Any] | None:
-    """The self-test's outcome; a failure is recorded and shouted, not raised."""
-    if clips is None:
-        return None
-    try:
-        return run_self_test(detector, clips).as_dict()
-    except SelfTestError as error:
-        progress(f"WARNING: the new checkpoint fails its self-test: {error}")
-        return {"status": "failed", "detail": str(error)}

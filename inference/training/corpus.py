@@ -45,6 +45,9 @@ logger = logging.getLogger(__name__)
 SPLITS = ("train", "eval")
 AUDIO_EXTENSION = "flac"
 _FSDD_NAME = re.compile(r"^[^_]+_([^_]+)_[^_]+$")
+# FSDD speakers outside the four the project was given are reserved for
+# independent evaluation of the platform: never train on them.
+RESERVED_FSDD_SPEAKERS = frozenset({"theo", "yweweler"})
 _TRIM_TOP_DB = 30
 _FRAME = SOURCE_RATE // 50
 
@@ -64,6 +67,9 @@ class CorpusSpec:
     min_seconds: float = 2.5
     max_seconds: float = 6.0
     espeak_voices: int = 40
+    # With no evaluation speakers every speaker is in both splits, the
+    # evaluation split with this many utterances each (and unseen TTS voices).
+    eval_utterances_per_speaker: int = 40
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,9 @@ def load_speakers(source: Path) -> dict[str, list[np.ndarray]]:
     """Each speaker's recordings as trimmed 8 kHz float arrays, in file-name order."""
     speakers: dict[str, list[np.ndarray]] = {}
     for path in sorted(source.glob("*.wav")):
+        if speaker_of(path) in RESERVED_FSDD_SPEAKERS and _FSDD_NAME.match(path.stem):
+            logger.warning("skipping %s: reserved for independent evaluation", path)
+            continue
         audio, rate = sf.read(path, dtype="float64")
         word = trim(to_source_band(audio, rate))
         if word.size:
@@ -163,8 +172,13 @@ def plan_split(
     plain: list[Recipe] = []
     vocoded: list[Recipe] = []
     vocoders = list(VOCODERS)
+    per_speaker = (
+        spec.eval_utterances_per_speaker
+        if split == "eval" and not spec.eval_speakers
+        else spec.utterances_per_speaker
+    )
     for name in sorted(humans):
-        for _ in range(spec.utterances_per_speaker):
+        for _ in range(per_speaker):
             audio = stitch(humans[name], rng, spec.min_seconds, spec.max_seconds)
             plain.append(_recipe(name, NO_ATTACK, BONAFIDE, audio, None, rng))
             attack = vocoders[len(vocoded) % len(vocoders)]
@@ -243,7 +257,8 @@ def build_corpus(
         speakers = {
             name: words
             for name, words in humans.items()
-            if (name in spec.eval_speakers) == (split == "eval")
+            if not spec.eval_speakers
+            or (name in spec.eval_speakers) == (split == "eval")
         }
         recipes = plan_split(split, speakers, spec, rng)
         audio_dir = spec.out_dir / split / AUDIO_EXTENSION

@@ -26,6 +26,8 @@ from inference.training.protocol import ProtocolEntry
 from inference.training.protocol import audio_path
 
 OVERALL = "overall"
+# What keeps a file from being scored: it is set aside with the reason.
+UNSCORABLE = (AudioDecodeError, AudioTooShortError)
 
 
 class Scorer(Protocol):
@@ -93,7 +95,7 @@ def decode_corpus(
     def attempt(entry: ProtocolEntry) -> list[np.ndarray] | str:
         try:
             return decode_chunks(audio_path(audio_dir, entry, extension), decode)
-        except (AudioDecodeError, AudioTooShortError) as error:
+        except UNSCORABLE as error:
             return str(error)
 
     kept, chunks, skipped = [], [], []

@@ -3,6 +3,8 @@
 import logging
 import math
 from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Iterator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,7 +74,10 @@ def small_wavlm(seed: int, **overrides: Any) -> WavLMForSequenceClassification:
 
 
 def load_audio(path: Path) -> np.ndarray:
-    """A file as 16 kHz mono PCM16 samples."""
+    """A file as 16 kHz mono PCM16 samples (16 kHz mono files read as stored)."""
+    info = sf.info(path)
+    if info.samplerate == SAMPLE_RATE and info.channels == 1:
+        return sf.read(path, dtype="int16")[0]
     audio, rate = sf.read(path, dtype="float32", always_2d=True)
     mono = audio.mean(axis=1)
     if rate != SAMPLE_RATE:
@@ -135,6 +140,53 @@ def protocol_dataset(
     return CropDataset(sources, labels, crop_seconds, speed)
 
 
+class BalancedCropBatches:
+    """``steps`` batches drawn by sampling weight, each crop of one random length.
+
+    Uploads are scored in chunks of 1 to 8 s without padding, so training
+    crops vary in length too and are never padded: a batch's length is drawn
+    between ``min_seconds`` and ``max_seconds`` and capped by its shortest
+    file. Padding would also tell short files (common in some sources) apart.
+    """
+
+    def __init__(
+        self,
+        audio: Sequence[np.ndarray],
+        labels: Sequence[int],
+        weights: np.ndarray,
+        batch_size: int,
+        steps: int,
+        seed: int,
+        min_seconds: float = 1.0,
+        max_seconds: float = 3.0,
+    ) -> None:
+        self.audio = audio
+        self.labels = labels
+        self.weights = np.asarray(weights, dtype=np.float64) / np.sum(weights)
+        self.batch_size = batch_size
+        self.steps = steps
+        self.lengths = (
+            round(min_seconds * SAMPLE_RATE),
+            round(max_seconds * SAMPLE_RATE),
+        )
+        self.rng = np.random.default_rng(seed)
+
+    def __len__(self) -> int:
+        return self.steps
+
+    def __iter__(self) -> Iterator[list[tuple[np.ndarray, int]]]:
+        for _ in range(self.steps):
+            picks = self.rng.choice(len(self.audio), self.batch_size, p=self.weights)
+            shortest = min(self.audio[i].size for i in picks)
+            length = min(int(self.rng.integers(*self.lengths, endpoint=True)), shortest)
+            batch = []
+            for i in picks:
+                start = int(self.rng.integers(self.audio[i].size - length + 1))
+                crop = as_float(self.audio[i][start : start + length])
+                batch.append((crop, self.labels[i]))
+            yield batch
+
+
 class Collator:
     def __init__(self, feature_extractor: FeatureExtractionMixin) -> None:
         self.feature_extractor = feature_extractor
@@ -151,31 +203,43 @@ class Collator:
 
 
 class Trainer:
-    """AdamW with warm-up and cosine decay, a class-balanced loss, epoch by epoch."""
+    """AdamW with warm-up and cosine decay, epoch by epoch.
+
+    Given a ``CropDataset`` it shuffles it and balances the classes in the
+    loss; given ``BalancedCropBatches`` the batches are balanced already.
+    """
 
     def __init__(
         self,
         model: PreTrainedModel,
         feature_extractor: FeatureExtractionMixin,
-        dataset: CropDataset,
+        data: CropDataset | BalancedCropBatches,
         config: TrainConfig,
         device: torch.device,
     ) -> None:
         self.model = model.to(device)  # type: ignore[arg-type]
         self.config = config
         self.device = device
-        self.loader = DataLoader(
-            dataset,
-            batch_size=config.batch_size,
-            shuffle=True,
-            drop_last=len(dataset) > config.batch_size,
-            collate_fn=Collator(feature_extractor),
-            num_workers=config.num_workers,
-            generator=torch.Generator().manual_seed(config.seed),
-        )
-        self.steps_per_epoch = min(
-            len(self.loader), config.max_steps_per_epoch or len(self.loader)
-        )
+        self.collate = Collator(feature_extractor)
+        self.loader: Iterable[list[tuple[np.ndarray, int]]]
+        classes = int(model.config.num_labels or 2)
+        if isinstance(data, CropDataset):
+            self.loader = DataLoader(
+                data,
+                batch_size=config.batch_size,
+                shuffle=True,
+                drop_last=len(data) > config.batch_size,
+                collate_fn=list,
+                num_workers=config.num_workers,
+                generator=torch.Generator().manual_seed(config.seed),
+            )
+            counts = np.bincount(np.asarray(data.labels), minlength=classes)
+            weights = counts.sum() / np.maximum(counts, 1) / np.count_nonzero(counts)
+        else:
+            self.loader = data
+            weights = np.ones(classes)
+        steps = len(self.loader)
+        self.steps_per_epoch = min(steps, config.max_steps_per_epoch or steps)
         total = max(self.steps_per_epoch * config.epochs, 1)
         warmup = max(1, round(config.warmup_fraction * total))
         self.optimizer = torch.optim.AdamW(
@@ -186,10 +250,6 @@ class Trainer:
         self.scheduler = torch.optim.lr_scheduler.LambdaLR(
             self.optimizer, lambda step: _warmup_cosine(step, warmup, total)
         )
-        counts = np.bincount(
-            np.asarray(dataset.labels), minlength=int(model.config.num_labels or 2)
-        )
-        weights = counts.sum() / np.maximum(counts, 1) / np.count_nonzero(counts)
         self.loss = torch.nn.CrossEntropyLoss(
             weight=torch.tensor(weights, dtype=torch.float32),
             label_smoothing=config.label_smoothing,
@@ -206,9 +266,10 @@ class Trainer:
         autocast = torch.autocast(
             "cuda", dtype=torch.bfloat16, enabled=self.device.type == "cuda"
         )
-        for step, batch in enumerate(self.loader):
+        for step, items in enumerate(self.loader):
             if step >= self.steps_per_epoch:
                 break
+            batch = self.collate(items)
             labels = batch.pop("labels").to(self.device)
             inputs = {key: value.to(self.device) for key, value in batch.items()}
             with autocast:
@@ -219,7 +280,7 @@ class Trainer:
             torch.nn.utils.clip_grad_norm_(self.model.parameters(), 1.0)
             self.optimizer.step()
             self.scheduler.step()
-            losses.append(float(loss))
+            losses.append(loss.item())
             if progress and (step + 1) % 20 == 0:
                 recent = np.mean(losses[-20:])
                 position = f"{step + 1}/{self.steps_per_epoch}"
@@ -229,7 +290,7 @@ class Trainer:
         return float(np.mean(losses)) if losses else math.nan
 
     def state_dict(self) -> dict[str, Any]:
-        generator = self.loader.generator
+        generator = getattr(self.loader, "generator", None)
         return {
             "epoch": self.epoch,
             "optimizer": self.optimizer.state_dict(),
@@ -245,8 +306,9 @@ class Trainer:
         self.scheduler.load_state_dict(state["scheduler"])
         torch.set_rng_state(state["torch_rng"])
         _set_numpy_rng_state(state["numpy_rng"])
-        if state.get("loader_rng") is not None and self.loader.generator is not None:
-            self.loader.generator.set_state(state["loader_rng"])
+        generator = getattr(self.loader, "generator", None)
+        if state.get("loader_rng") is not None and generator is not None:
+            generator.set_state(state["loader_rng"])
 
 
 def _numpy_rng_state() -> dict[str, Any]:

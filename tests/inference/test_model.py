@@ -121,6 +121,23 @@ def test_optimized_model_scores_close_to_fp32(checkpoint: Path) -> None:
     assert fast == pytest.approx(exact, abs=0.01)
 
 
+def test_checkpoint_can_opt_out_of_the_cpu_fast_path(tmp_path: Path) -> None:
+    """detector_cpu_fast_path=false keeps fp32 even when the workers optimize."""
+    directory = save_random_checkpoint(tmp_path / "exact", "tiny")
+    config = json.loads((directory / "config.json").read_text())
+    (directory / "config.json").write_text(
+        json.dumps({**config, "detector_cpu_fast_path": False})
+    )
+    exact = load_detector(str(directory), None, CPU, batch_size=2, optimize=True)
+    assert not any(
+        isinstance(module, torch.ao.nn.quantized.dynamic.Linear)
+        for module in exact.model.modules()
+    )
+    fast = load_detector(str(tmp_path / "exact"), None, CPU, 2, optimize=False)
+    chunks = [np.arange(16_000, dtype=np.int16)]
+    assert exact.score(chunks) == fast.score(chunks)
+
+
 def test_get_detector_loads_once_per_process(checkpoint: Path, settings) -> None:
     """The settings' model is loaded on first use and reused afterwards."""
     settings.DETECTOR_MODEL = str(checkpoint)

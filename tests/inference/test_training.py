@@ -1,26 +1,15 @@
-"""Training: crops, the trainer, and the whole default-model build on toy data."""
-
-import json
-import shutil
+"""Training: crops, balanced variable-length batches and the trainer."""
 
 import numpy as np
-import pytest
 import torch
 
 from inference.chunking import SAMPLE_RATE
-from inference.model import load_detector
 from inference.offline_model import feature_extractor
 from inference.offline_model import random_wavlm
-from inference.training.build import BuildSpec
-from inference.training.build import build_default_model
-from inference.training.synthetic import write_toy_speech
+from inference.training.train import BalancedCropBatches
 from inference.training.train import CropDataset
 from inference.training.train import TrainConfig
 from inference.training.train import Trainer
-
-needs_tts = pytest.mark.skipif(
-    shutil.which("espeak-ng") is None, reason="espeak-ng missing"
-)
 
 
 def test_crop_dataset_crops_long_files_and_pads_short_ones():
@@ -68,44 +57,40 @@ def test_trainer_steps_are_reproducible_with_a_seed():
     assert losses[0] == losses[1]
 
 
-@needs_tts
-def test_build_default_model_writes_a_loadable_documented_checkpoint(tmp_path):
-    """Toy speakers, one epoch: checkpoint, thresholds, scores, card, record, clips."""
-    write_toy_speech(
-        tmp_path / "human", {"anna": 210.0, "ben": 115.0, "cara": 170.0}, 2
+def test_balanced_batches_follow_the_weights_and_never_pad():
+    """Draws follow the weights; a batch is cut to one length, its shortest file's."""
+    files = [
+        np.full(5 * SAMPLE_RATE, 1, dtype=np.int16),
+        np.full(2 * SAMPLE_RATE, 2, dtype=np.int16),
+        np.full(3 * SAMPLE_RATE, 3, dtype=np.int16),
+    ]
+    batches = BalancedCropBatches(
+        files, [0, 1, 1], np.array([0.5, 0.5, 0.0]), batch_size=8, steps=50, seed=0
     )
-    output = tmp_path / "model"
-    spec = BuildSpec(
-        source=tmp_path / "human",
-        output_dir=output,
-        work_dir=tmp_path / "work",
-        clips_dir=tmp_path / "clips",
-        eval_speakers=("cara",),
-        utterances_per_speaker=3,
-        train=TrainConfig(epochs=1, batch_size=4, max_steps_per_epoch=2),
-        batch_size=4,
+    drawn = []
+    for batch in batches:
+        lengths = {crop.size for crop, _ in batch}
+        assert len(lengths) == 1
+        assert 1.5 * SAMPLE_RATE <= lengths.pop() <= 4 * SAMPLE_RATE
+        for crop, label in batch:
+            value = round(float(crop[0]) * 32768)
+            assert value in (1, 2)
+            assert np.all(crop != 0)
+            assert label == (value != 1)
+            drawn.append(value)
+    assert len(drawn) == 400
+    assert 0.4 < drawn.count(1) / len(drawn) < 0.6
+
+
+def test_balanced_batches_are_reproducible():
+    files = [np.arange(4 * SAMPLE_RATE, dtype=np.int16) for _ in range(4)]
+
+    def first_batch() -> list[np.ndarray]:
+        batches = BalancedCropBatches(
+            files, [0, 1, 0, 1], np.ones(4), batch_size=4, steps=1, seed=3
+        )
+        return [crop for crop, _ in next(iter(batches))]
+
+    assert all(
+        np.array_equal(a, b) for a, b in zip(first_batch(), first_batch(), strict=True)
     )
-    messages: list[str] = []
-    info = build_default_model(spec, messages.append)
-    detector = load_detector(str(output), None, torch.device("cpu"), 4)
-    assert detector.identity.name == "wavlm-small-fsdd-tts"
-    assert detector.identity.trained
-    assert detector.thresholds is not None
-    record = json.loads((output / "build_info.json").read_text())
-    assert record["build_seconds"] == info["build_seconds"] > 0
-    assert record["held_out"][0]["attack"] == "overall"
-    assert set(record["shortcut_auc"]) == {"rms", "rolloff", "bandwidth", "duration"}
-    card = (output / "README.md").read_text()
-    assert "CC BY-SA 4.0" in card
-    assert "Free Spoken Digit Dataset" in card
-    scores = (output / "eval" / "scores.txt").read_text().splitlines()
-    assert len(scores) == len(
-        (output / "eval" / "protocol.txt").read_text().splitlines()
-    )
-    manifest = json.loads((tmp_path / "clips" / "manifest.json").read_text())
-    assert (
-        sorted(c["label"] for c in manifest["clips"])
-        == ["bonafide"] * 3 + ["spoof"] * 3
-    )
-    assert sum(p.stat().st_size for p in output.rglob("*")) < 20 * 1024**2
-    assert any("epoch 1/1" in m for m in messages)

@@ -1,4 +1,4 @@
-"""Build the default detector: corpus, training, evaluation, thresholds, model card."""
+"""Build the default detector: material, cross-validation, calibration, model card."""
 
 import logging
 from pathlib import Path
@@ -11,89 +11,93 @@ from django.core.management.base import CommandParser
 
 class Command(BaseCommand):
     help = (
-        "Build a labelled corpus (FSDD speakers vs TTS and vocoders) and train the "
-        "default WavLM detector into models/default (about 25 minutes on two cores)."
+        "Build the training material (neural TTS corpus + FSDD), cross-validate by "
+        "held-out system, source and speaker, calibrate, and train the default "
+        "WavLM detector into models/default (under an hour on two cores)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
+        data = Path(settings.BASE_DIR).parent / "shared" / "data"
         base = Path(settings.BASE_DIR)
-        parser.add_argument(
-            "source",
-            nargs="?",
-            type=Path,
-            default=base.parent / "shared" / "data" / "fsdd",
-            help="folder of human speech WAVs (default: ../shared/data/fsdd)",
-        )
+        parser.add_argument("--neural", type=Path, default=data / "neural-tts")
+        parser.add_argument("--fsdd", type=Path, default=data / "fsdd")
         parser.add_argument("--output", type=Path, default=base / "models" / "default")
         parser.add_argument(
             "--work-dir",
             type=Path,
             default=base / "artifacts" / "default-model",
-            help="where the generated corpus goes (not committed)",
+            help="where the generated FSDD corpus goes (not committed)",
         )
-        parser.add_argument(
-            "--eval-speakers", nargs="+", default=["lucas"], help="held-out speakers"
-        )
-        parser.add_argument("--utterances-per-speaker", type=int, default=160)
-        parser.add_argument("--epochs", type=int, default=12)
-        parser.add_argument("--batch-size", type=int, default=16)
-        parser.add_argument("--learning-rate", type=float, default=1e-3)
-        parser.add_argument("--label-smoothing", type=float, default=0.1)
-        parser.add_argument(
-            "--speed-perturbation",
-            type=float,
-            default=0.2,
-            help="random resampling of training crops, +- this fraction",
-        )
+        parser.add_argument("--folds", type=int, default=4)
+        parser.add_argument("--steps", type=int, default=2_500, help="per fold model")
+        parser.add_argument("--final-steps", type=int, default=2_500)
+        parser.add_argument("--copies", type=int, default=3, help="per source file")
+        parser.add_argument("--fsdd-utterances", type=int, default=60)
+        parser.add_argument("--neural-limit", type=int, default=None)
         parser.add_argument("--seed", type=int, default=0)
         parser.add_argument("--workers", type=int, default=2, help="CPU cores to use")
         parser.add_argument(
             "--selftest-clips",
             type=Path,
-            default=Path(settings.BASE_DIR) / "inference" / "selftest_clips",
+            default=base / "inference" / "selftest_clips",
             help="where to write the self-test clips",
         )
         parser.add_argument(
             "--no-selftest-clips", action="store_true", help="leave the clips alone"
         )
+        parser.add_argument(
+            "--cross-validate-only",
+            action="store_true",
+            help="print the grouped cross-validation table; write no checkpoint",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from inference.training.build import BuildSpec
         from inference.training.build import build_default_model
-        from inference.training.train import TrainConfig
+        from inference.training.build import default_training
+        from inference.training.material import MaterialSpec
 
         logging.getLogger("inference").setLevel(logging.INFO)
         spec = BuildSpec(
-            source=options["source"],
+            material=MaterialSpec(
+                neural_root=options["neural"],
+                fsdd_source=options["fsdd"],
+                work_dir=options["work_dir"],
+                copies=options["copies"],
+                fsdd_utterances_per_speaker=options["fsdd_utterances"],
+                seed=options["seed"],
+                workers=options["workers"],
+                neural_limit=options["neural_limit"],
+            ),
             output_dir=options["output"],
-            work_dir=options["work_dir"],
             clips_dir=None
             if options["no_selftest_clips"]
             else options["selftest_clips"],
-            eval_speakers=tuple(options["eval_speakers"]),
-            utterances_per_speaker=options["utterances_per_speaker"],
-            train=TrainConfig(
-                epochs=options["epochs"],
-                batch_size=options["batch_size"],
-                learning_rate=options["learning_rate"],
-                seed=options["seed"],
-                label_smoothing=options["label_smoothing"],
-                speed_perturbation=options["speed_perturbation"],
-            ),
-            workers=options["workers"],
+            folds=options["folds"],
+            train=default_training(options["seed"]),
+            steps=options["steps"],
+            final_steps=options["final_steps"],
             batch_size=settings.DETECTOR_BATCH_SIZE,
-            optimize=settings.DETECTOR_CPU_OPTIMIZE,
+            cross_validate_only=options["cross_validate_only"],
         )
         info = build_default_model(spec, self._progress)
-        overall, baseline = info["held_out"][0], info["baseline"][0]
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"{spec.output_dir}: held-out EER {100 * overall['eer']:.2f} % "
-                f"(baseline {100 * baseline['eer']:.2f} %), "
-                f"built in {info['build_seconds'] / 60:.1f} min"
-            )
+        cv = info["cross_validation"]
+        summary = (
+            f"pooled EER: unseen neural systems {_pooled(cv['systems'])}, "
+            f"unseen FSDD speakers {_pooled(cv['speakers'])}"
         )
+        if not spec.cross_validate_only:
+            summary = (
+                f"{spec.output_dir}: {summary}; built in "
+                f"{info['build_seconds'] / 60:.1f} min"
+            )
+        self.stdout.write(self.style.SUCCESS(summary))
 
     def _progress(self, message: str) -> None:
         self.stdout.write(message)
         self.stdout.flush()
+
+
+def _pooled(rows: list[dict[str, Any]]) -> str:
+    pooled = [row["eer"] for row in rows if row["name"] == "pooled"]
+    return f"{100 * pooled[0]:.2f} %" if pooled else "n/a"
