@@ -35,24 +35,35 @@ class StubDetector:
         return [self.rule(chunk) for chunk in chunks]
 
 
+def fingerprint(samples: np.ndarray) -> int:
+    return int(samples.astype(np.int64).sum())
+
+
 def clip_labels() -> dict[int, str]:
     """Clip fingerprints (sample sums) to their labels."""
-    return {
-        int(samples.astype(np.int64).sum()): label for _, label, samples in load_clips()
-    }
+    return {fingerprint(clip.samples): clip.label for clip in load_clips()}
 
 
-def test_shipped_clips_are_small_labelled_16khz_flac():
-    """Three bona fide and three spoof FLAC clips, 16 kHz, under 200 KB together."""
+def test_shipped_clips_are_small_labelled_16khz_flac_of_every_kind():
+    """Human, neural-TTS and classic clips, 16 kHz, with redistributable licences."""
     clips = load_clips()
-    assert sorted(label for _, label, _ in clips) == ["bonafide"] * 3 + ["spoof"] * 3
-    for name, _, samples in clips:
-        info = sf.info(CLIPS_DIR / name)
+    kinds = {(clip.kind, clip.label) for clip in clips}
+    assert kinds == {
+        ("classic", "bonafide"),
+        ("classic", "spoof"),
+        ("neural", "bonafide"),
+        ("neural", "spoof"),
+    }
+    assert sum(clip.kind == "neural" and clip.label == "spoof" for clip in clips) >= 3
+    for clip in clips:
+        info = sf.info(CLIPS_DIR / clip.name)
         assert info.samplerate == SAMPLE_RATE
         assert info.channels == 1
-        assert 1.0 <= samples.size / SAMPLE_RATE <= 2.0
-    assert sum(p.stat().st_size for p in CLIPS_DIR.glob("*.flac")) < 200_000
-    assert "CC BY-SA 4.0" in (CLIPS_DIR / "README.md").read_text()
+        assert 1.0 <= clip.samples.size / SAMPLE_RATE <= 2.0
+    assert sum(p.stat().st_size for p in CLIPS_DIR.glob("*.flac")) < 300_000
+    readme = (CLIPS_DIR / "README.md").read_text()
+    assert "CC BY-SA 4.0" in readme
+    assert "none stated" not in (CLIPS_DIR / "manifest.json").read_text()
 
 
 def test_self_test_passes_a_model_that_ranks_spoof_higher():
@@ -65,7 +76,7 @@ def test_self_test_passes_a_model_that_ranks_spoof_higher():
     assert result.status == "passed"
     assert result.spoof_mean == pytest.approx(0.9)
     assert result.bonafide_mean == pytest.approx(0.2)
-    assert len(result.scores) == 6
+    assert len(result.scores) == len(load_clips())
 
 
 def test_self_test_rejects_constant_output():
@@ -81,6 +92,21 @@ def test_self_test_rejects_inverted_labels():
         lambda c: 0.1 if labels[int(c.astype(np.int64).sum())] == "spoof" else 0.8
     )
     with pytest.raises(SelfTestError, match="inverted"):
+        run_self_test(detector)
+
+
+def test_self_test_rejects_a_model_that_takes_neural_tts_for_human():
+    """Classic spoofs caught but a neural-TTS clip scored as human: refused."""
+    kinds = {fingerprint(c.samples): (c.kind, c.label) for c in load_clips()}
+
+    def rule(chunk: np.ndarray) -> float:
+        kind, label = kinds[fingerprint(chunk)]
+        if label == "bonafide":
+            return 0.2
+        return 0.05 if kind == "neural" else 0.99
+
+    detector = StubDetector(rule)
+    with pytest.raises(SelfTestError, match="neural TTS"):
         run_self_test(detector)
 
 
