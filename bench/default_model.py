@@ -44,19 +44,14 @@ def throughput(batch_size: int, *, optimize: bool) -> float:
     return 4.0 * CHUNKS / (time.perf_counter() - started)
 
 
-def held_out_eer() -> dict[str, float]:
-    """EER overall and per attack, from the build's held-out score file."""
-    from inference.training.evaluate import read_scores
-    from inference.training.metrics import eer
+def pooled_eers(record: dict) -> dict[str, tuple[float, float]]:
+    """Pooled cross-validation EER per kind of held-out group: model and baseline."""
 
-    entries, scores = read_scores(CHECKPOINT / "eval" / "scores.txt")
-    values = np.array(scores)
-    spoof = np.array([entry.is_spoof for entry in entries])
-    attacks = np.array([entry.attack for entry in entries])
-    figures = {"overall": eer(values[~spoof], values[spoof])[0]}
-    for attack in sorted(set(attacks[spoof])):
-        figures[attack] = eer(values[~spoof], values[attacks == attack])[0]
-    return figures
+    def pooled(rows: list[dict]) -> float:
+        return next((r["eer"] for r in rows if r["name"] == "pooled"), float("nan"))
+
+    model, baseline = record["cross_validation"], record["baseline_cross_validation"]
+    return {kind: (pooled(model[kind]), pooled(baseline[kind])) for kind in model}
 
 
 def main() -> None:
@@ -78,11 +73,9 @@ def main() -> None:
     )
     if optimize:
         print(f"  without speed-ups: {throughput(batch, optimize=False):.1f}")
-    print("held-out EER:")
-    for attack, rate in held_out_eer().items():
-        print(f"  {attack:<16} {100 * rate:6.2f} %")
-    baseline = build["baseline"][0]["eer"]
-    print(f"  MFCC+LR baseline {100 * baseline:6.2f} %")
+    print("grouped cross-validation, pooled EER (MFCC+LR baseline):")
+    for kind, (model, baseline) in pooled_eers(build).items():
+        print(f"  {kind:<10} {100 * model:6.2f} %  ({100 * baseline:.2f} %)")
     print(
         f"build time: {build['build_seconds'] / 60:.1f} min ({build['stage_seconds']})"
     )
