@@ -71,7 +71,7 @@ def test_balanced_batches_follow_the_weights_and_never_pad():
     for batch in batches:
         lengths = {crop.size for crop, _ in batch}
         assert len(lengths) == 1
-        assert 1.5 * SAMPLE_RATE <= lengths.pop() <= 4 * SAMPLE_RATE
+        assert 1.0 * SAMPLE_RATE <= lengths.pop() <= 3 * SAMPLE_RATE
         for crop, label in batch:
             value = round(float(crop[0]) * 32768)
             assert value in (1, 2)

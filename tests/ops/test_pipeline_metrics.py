@@ -3,6 +3,7 @@
 import io
 import json
 import logging
+import time
 from collections.abc import Iterator
 
 import numpy as np
@@ -52,6 +53,23 @@ def web_metrics(client: APIClient) -> Samples:
     return parse(response.content)
 
 
+def poll_until_finished(url: str, before: Samples, detection) -> Samples:
+    """The worker's samples once the detection's finished counter has moved (10 s)."""
+    deadline = time.monotonic() + 10
+    while True:
+        after = fetch(url)
+        moved = delta(
+            before,
+            after,
+            "detector_detections_finished_total",
+            status="completed",
+            verdict=detection.overall_assessment,
+        )
+        if moved or time.monotonic() > deadline:
+            return after
+        time.sleep(0.1)
+
+
 def test_detection_metrics_on_worker_and_web_endpoints(
     alice_client: APIClient, worker_metrics_url: str
 ) -> None:
@@ -63,7 +81,8 @@ def test_detection_metrics_on_worker_and_web_endpoints(
     detection = wait_for(request_id)
     assert detection.status == "completed", detection.error_message
 
-    after = fetch(worker_metrics_url)
+    # The row is committed before finalize records its metrics: wait for them.
+    after = poll_until_finished(worker_metrics_url, worker_before, detection)
     assert delta(worker_before, after, "detector_chunks_scored_total") == 3
     assert (
         delta(
