@@ -9,6 +9,7 @@ grow with the square root of the counts: big groups are not drowned, small
 ones are not repeated into memorisation.
 """
 
+from collections import Counter
 from collections import defaultdict
 from collections.abc import Callable
 from collections.abc import Hashable
@@ -67,11 +68,10 @@ def _spread_sqrt(
     groups = _group(members, key)
     norm = sum(np.sqrt(len(_origins(items, g))) for g in groups.values())
     for group in groups.values():
-        files = _origins(items, group)
-        group_share = share * np.sqrt(len(files)) / norm
+        copies = Counter(items[i].origin for i in group)
+        group_share = share * np.sqrt(len(copies)) / norm
         for index in group:
-            copies = sum(1 for j in group if items[j].origin == items[index].origin)
-            weights[index] = group_share / len(files) / copies
+            weights[index] = group_share / len(copies) / copies[items[index].origin]
 
 
 def _origins(items: Sequence[Item], members: list[int]) -> set[str]:
