@@ -80,3 +80,8 @@ fmt: $(VENV)/.installed
 bench: setup
 	LD_PRELOAD=$(TCMALLOC) $(PY) -m bench.pipeline
 	LD_PRELOAD=$(TCMALLOC) $(PY) -m bench.default_model
+
+# Load and faults against a private PostgreSQL, Redis and `manage.py serve`
+# on loopback: prints lost, duplicated, stuck, recovery and latency (~10 min).
+chaos: setup frontend demo-model
+	$(PY) -m bench.chaos

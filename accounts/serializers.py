@@ -7,9 +7,13 @@ from django.contrib.auth.models import update_last_login
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 from rest_framework.exceptions import AuthenticationFailed
+from rest_framework_simplejwt.exceptions import InvalidToken
+from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.models import User
+from accounts.tokens import is_revoked
+from accounts.tokens import start_session
 
 WRONG_CREDENTIALS = "Wrong username, email or password."
 
@@ -63,7 +67,7 @@ class LoginSerializer(serializers.Serializer):
         if not user.is_active or not user.check_password(attrs["password"]):
             raise AuthenticationFailed(WRONG_CREDENTIALS)
         update_last_login(User, user)
-        refresh = RefreshToken.for_user(user)
+        refresh = start_session(user)
         return {"refresh": str(refresh), "access": str(refresh.access_token)}
 
 
@@ -74,3 +78,23 @@ class TokenPairSerializer(serializers.Serializer):
 
 class RefreshTokenSerializer(serializers.Serializer):
     refresh = serializers.CharField()
+
+
+class PasswordConfirmSerializer(serializers.Serializer):
+    """The current password, asked again before an irreversible change."""
+
+    password = serializers.CharField(write_only=True, trim_whitespace=False)
+
+    def validate_password(self, password: str) -> str:
+        if not self.context["request"].user.check_password(password):
+            raise serializers.ValidationError("The password is wrong.")
+        return password
+
+
+class SessionRefreshSerializer(TokenRefreshSerializer):
+    """Rotation, refused for a logged-out session even with a not yet used token."""
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, str]:
+        if is_revoked(RefreshToken(attrs["refresh"])):
+            raise InvalidToken("This session has ended; log in again.")
+        return super().validate(attrs)

@@ -1,24 +1,62 @@
-"""Access-token revocation: simplejwt's blacklist covers refresh tokens only."""
+"""Sessions of tokens and their revocation (simplejwt's blacklist covers refresh tokens only).
 
+Login starts a session: its refresh token carries a ``sid`` claim that every
+rotated refresh token and every access token inherits. Logout revokes the
+session as a whole, in PostgreSQL.
+"""
+
+from collections.abc import Iterable
 from datetime import UTC
 from datetime import datetime
+from uuid import uuid4
 
-from django.core.cache import cache
+from django.utils import timezone
+from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.tokens import Token
 
-_PREFIX = "revoked-access"
+from accounts.models import RevokedSession
+from accounts.models import User
+
+SESSION_CLAIM = "sid"
 
 
-def _key(jti: str) -> str:
-    return f"{_PREFIX}:{jti}"
+def start_session(user: User) -> RefreshToken:
+    """A refresh token that opens a new session."""
+    refresh = RefreshToken.for_user(user)
+    refresh[SESSION_CLAIM] = uuid4().hex
+    return refresh
 
 
-def revoke_access_token(token: Token) -> None:
-    """Refuse this access token from now until it would have expired anyway."""
-    remaining = int(token["exp"] - datetime.now(tz=UTC).timestamp())
-    if remaining > 0:
-        cache.set(_key(token["jti"]), 1, timeout=remaining)
+def session_id(token: Token) -> str:
+    # A token issued without a session is a session of its own.
+    return str(token.get(SESSION_CLAIM) or token["jti"])
 
 
-def is_access_token_revoked(token: Token) -> bool:
-    return cache.get(_key(token["jti"])) is not None
+def revoke_sessions(tokens: Iterable[Token]) -> set[str]:
+    """Refuse every token of these tokens' sessions from now on; return the session ids."""
+    now = timezone.now()
+    # Outlive the tokens given (the refresh token is the newest of its chain)
+    # and every access token the session may have issued until now.
+    latest_access_expiry = now + api_settings.ACCESS_TOKEN_LIFETIME
+    expiries: dict[str, tuple[datetime, str]] = {}
+    for token in tokens:
+        expiry = max(datetime.fromtimestamp(token["exp"], tz=UTC), latest_access_expiry)
+        sid = session_id(token)
+        if sid not in expiries or expiries[sid][0] < expiry:
+            expiries[sid] = (expiry, str(token[api_settings.USER_ID_CLAIM]))
+    RevokedSession.objects.bulk_create(
+        [
+            RevokedSession(session_id=sid, user_id=int(user_id), expires_at=expiry)
+            for sid, (expiry, user_id) in expiries.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["session_id"],
+        update_fields=["expires_at"],
+    )
+    RevokedSession.objects.filter(expires_at__lt=now).delete()
+    return set(expiries)
+
+
+def is_revoked(token: Token) -> bool:
+    return RevokedSession.objects.filter(session_id=session_id(token)).exists()

@@ -100,6 +100,7 @@ def start_platform(checkpoint: Path, batch: int) -> list[subprocess.Popen[bytes]
             environment,
         ),
         ([*celery, "-Q", "preprocess", "-n", f"bench-pre-{tag}@%h"], environment),
+        ([*celery, "-Q", "finalize", "-n", f"bench-fin-{tag}@%h"], environment),
         (
             [*celery, "-Q", "inference", "-n", f"bench-inf-{tag}@%h"],
             {**inference_environment("cpu"), **overrides},

@@ -32,43 +32,87 @@ class BodySizeLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope["headers"]).get(b"content-length")
+        headers = scope["headers"]
         if (
-            declared is not None
-            and declared.isdigit()
-            and int(declared) > self.max_bytes
+            sum(len(name) + len(value) for name, value in headers)
+            > self.max_header_bytes
         ):
-            await self._refuse(send)
+            await _refuse(send, 431, self.headers_too_large)
             return
-        received = 0
-
-        async def counting_receive() -> ASGIReceiveEvent:
-            nonlocal received
-            event = await receive()
-            if event["type"] == "http.request":
-                received += len(cast(dict[str, Any], event).get("body", b""))
-                if received > self.max_bytes:
-                    raise _BodyTooLargeError
-            return event
-
-        try:
-            await self.app(scope, counting_receive, send)
-        except _BodyTooLargeError:
-            await self._refuse(send)
-
-    async def _refuse(self, send: ASGISendCallable) -> None:
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(self.body)).encode()),
-                    (b"connection", b"close"),
-                ],
-                "trailers": False,
-            }
+        max_bytes, too_large = self.path_limits.get(
+            scope.get("path", ""), BodyLimit(self.max_bytes, self.too_large)
         )
-        await send(
-            {"type": "http.response.body", "body": self.body, "more_body": False}
-        )
+        declared = dict(headers).get(b"content-length")
+        if declared is not None:
+            # The server stops a body at its declared length, so this check suffices.
+            if declared.isdigit() and int(declared) > max_bytes:
+                await _refuse(send, 413, too_large)
+                return
+            await self.app(scope, receive, send)
+            return
+        with SpooledTemporaryFile(max_size=SPOOL_MEMORY_BYTES) as body:
+            try:
+                length = await _spool(receive, body, max_bytes)
+            except _ClientGoneError:
+                return
+            if length is None:
+                await _refuse(send, 413, too_large)
+                return
+            body.seek(0)
+            sized = cast(
+                HTTPScope,
+                {**scope, "headers": [*headers, (b"content-length", b"%d" % length)]},
+            )
+            await self.app(sized, _replaying(body, receive), send)
+
+
+async def _spool(
+    receive: ASGIReceiveCallable, body: SpooledTemporaryFile[bytes], max_bytes: int
+) -> int | None:
+    """The body's length, or None once it passes ``max_bytes``."""
+    length = 0
+    while True:
+        event = cast(dict[str, Any], await receive())
+        if event["type"] == "http.disconnect":
+            raise _ClientGoneError
+        chunk = event.get("body", b"")
+        length += len(chunk)
+        if length > max_bytes:
+            return None
+        body.write(chunk)
+        if not event.get("more_body", False):
+            return length
+
+
+def _replaying(
+    body: SpooledTemporaryFile[bytes], receive: ASGIReceiveCallable
+) -> ASGIReceiveCallable:
+    """Hand out the spooled body, then the server's own events (the disconnect)."""
+    done = False
+
+    async def replay() -> ASGIReceiveEvent:
+        nonlocal done
+        if done:
+            return await receive()
+        chunk = body.read(REPLAY_CHUNK_BYTES)
+        done = len(chunk) < REPLAY_CHUNK_BYTES
+        return {"type": "http.request", "body": chunk, "more_body": not done}
+
+    return replay
+
+
+async def _refuse(send: ASGISendCallable, status: int, message: str) -> None:
+    body = json.dumps({"detail": message}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+            "trailers": False,
+        }
+    )
+    await send({"type": "http.response.body", "body": body, "more_body": False})

@@ -13,12 +13,20 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 PREPROCESS_QUEUE = "preprocess"
 INFERENCE_QUEUE = "inference"
+# Short database work with its own worker: a finished recording's result (and
+# the sweeper's rescue) never waits behind a queue of recordings to decode.
+FINALIZE_QUEUE = "finalize"
+QUEUES = (PREPROCESS_QUEUE, INFERENCE_QUEUE, FINALIZE_QUEUE)
 
 app = Celery("detector")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.conf.task_queues = (Queue(PREPROCESS_QUEUE), Queue(INFERENCE_QUEUE))
+app.conf.task_queues = tuple(Queue(name) for name in QUEUES)
 app.conf.task_default_queue = PREPROCESS_QUEUE
-app.conf.task_routes = {"inference.score_chunks": {"queue": INFERENCE_QUEUE}}
+app.conf.task_routes = {
+    "inference.score_chunks": {"queue": INFERENCE_QUEUE},
+    "inference.finalize_detection": {"queue": FINALIZE_QUEUE},
+    "detector.sweep_detections": {"queue": FINALIZE_QUEUE},
+}
 app.autodiscover_tasks()
 
 

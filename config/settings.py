@@ -6,6 +6,10 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from redis.asyncio.retry import Retry as AsyncRetry
+from redis.backoff import ExponentialBackoff
+
+from config import secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -35,9 +39,18 @@ def env_networks(name: str, default: list[str]) -> list[str]:
 
 # --- Core
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env.str(
-    "SECRET_KEY", default="dev-only-not-secret-change-me-in-production"
+# Never a public default: the variable, else the checkout's own random key file
+# (`make` creates it on first start); a deployment with neither refuses to start.
+SECRET_KEY_FILE = Path(
+    env.str("SECRET_KEY_FILE", default=str(BASE_DIR / ".secret_key"))
 )
+SECRET_KEY = env.str("SECRET_KEY", default="") or secret_key.read(SECRET_KEY_FILE)
+if not SECRET_KEY:
+    raise ImproperlyConfigured(
+        "SECRET_KEY is not set. Set the SECRET_KEY environment variable (the same "
+        "long random value for every web process and worker), or run `make run` "
+        f"once to create a random local key in {SECRET_KEY_FILE}."
+    )
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"]
 )
@@ -107,8 +120,28 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ENGINE"] = "django_prometheus.db.backends.postgresql"
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# https://docs.djangoproject.com/en/5.2/ref/databases/#connection-pool
+# Under ASGI each request runs in a thread of its own, so per-thread persistent
+# connections leaked until PostgreSQL ran out ("too many clients"). A pool per
+# process bounds them: past max_size a request waits up to `timeout` for a free
+# connection. Django requires CONN_MAX_AGE = 0 with a pool.
+DATABASE_POOL_MIN_SIZE = env.int("DATABASE_POOL_MIN_SIZE", default=1)
+DATABASE_POOL_MAX_SIZE = env.int("DATABASE_POOL_MAX_SIZE", default=10)
+if (
+    not 0 <= DATABASE_POOL_MIN_SIZE <= DATABASE_POOL_MAX_SIZE
+    or not DATABASE_POOL_MAX_SIZE
+):
+    raise ImproperlyConfigured(
+        "DATABASE_POOL_MAX_SIZE must be at least 1 and DATABASE_POOL_MIN_SIZE "
+        "between 0 and DATABASE_POOL_MAX_SIZE"
+    )
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+    "min_size": DATABASE_POOL_MIN_SIZE,
+    "max_size": DATABASE_POOL_MAX_SIZE,
+    "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
@@ -139,12 +172,19 @@ CACHES = {
 }
 
 # Each socket waits on Redis with a 5-second blocking pop; redis-py's default
-# 5-second read timeout would end that wait first and drop the socket.
+# 5-second read timeout would end that wait first and drop the socket. The
+# retry replaces pooled connections that a Redis restart closed.
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
         "CONFIG": {
-            "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+            "hosts": [
+                {
+                    "address": REDIS_URL,
+                    "socket_timeout": 15,
+                    "retry": AsyncRetry(ExponentialBackoff(cap=1.0), retries=2),
+                }
+            ],
             "prefix": "channels",
         },
     }

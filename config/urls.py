@@ -26,3 +26,9 @@ urlpatterns = [
     # Client-side routes of the dashboard; API, socket, admin and metrics stay out.
     re_path(r"^(?!api/|ws/|admin/|metrics|static/).*$", spa.index, name="dashboard"),
 ]
+
+# Unknown API addresses and crashes answer JSON; the admin keeps its HTML pages.
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error

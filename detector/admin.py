@@ -98,7 +98,10 @@ class DetectionAdmin(admin.ModelAdmin):
 
     @admin.action(description="Re-queue selected detections")
     def requeue(self, request: HttpRequest, queryset: QuerySet[Detection]) -> None:
-        moved = sum(services.requeue_detection(detection) for detection in queryset)
+        moved = sum(
+            services.requeue_detection(detection, actor=request.user)  # type: ignore[arg-type]
+            for detection in queryset
+        )
         self.message_user(
             request, f"Re-queued {moved} of {queryset.count()} detections."
         )
@@ -106,7 +109,11 @@ class DetectionAdmin(admin.ModelAdmin):
     @admin.action(description="Mark selected detections failed")
     def mark_failed(self, request: HttpRequest, queryset: QuerySet[Detection]) -> None:
         failed = sum(
-            services.fail_detection(str(detection.request_id), OPERATOR_FAILURE)
+            services.fail_detection(
+                str(detection.request_id),
+                OPERATOR_FAILURE,
+                actor=request.user,  # type: ignore[arg-type]
+            )
             is not None
             for detection in queryset
         )

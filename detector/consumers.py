@@ -1,36 +1,61 @@
 """The per-user detections socket."""
 
+import logging
 from typing import Any
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from redis.exceptions import RedisError
 
-from accounts.websocket_auth import BEARER
+from accounts.socket_sessions import session_group
+from accounts.websocket_auth import chosen_subprotocol
 from detector.events import DetectionMessage
 from detector.events import detections_group
 
+logger = logging.getLogger(__name__)
+
 CLOSE_UNAUTHORIZED = 4401
+# "Try Again Later" (RFC 6455 registry): the channel layer, Redis, is unreachable.
+CLOSE_TRY_AGAIN_LATER = 1013
+
+
+def offered_subprotocol(scope: Any) -> str | None:
+    return chosen_subprotocol(list(scope.get("subprotocols", [])))
 
 
 class DetectionConsumer(AsyncJsonWebsocketConsumer):
     """Pushes progress, completion and failure of the user's own detections."""
 
-    group: str | None = None
+    joined: tuple[str, ...] = ()
+    accepted = False
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if not scope["user"].is_authenticated:
+            await refuse(scope, receive, send)
+            return
+        try:
+            await super().__call__(scope, receive, send)
+        except RedisError as error:
+            # Without this the handshake answers 500 and an open socket dies
+            # with 1011; 1013 tells the client to reconnect later.
+            logger.warning("detections socket closed, Redis unreachable: %s", error)
+            if not self.accepted:
+                await send(accept_message(scope))
+            await send({"type": "websocket.close", "code": CLOSE_TRY_AGAIN_LATER})
 
     async def connect(self) -> None:
-        offered = self.scope.get("subprotocols", [])
-        # Accept first: a close before accept becomes an HTTP 403 and the
-        # browser would never see our 4401.
-        await self.accept(subprotocol=BEARER if BEARER in offered else None)
-        user = self.scope["user"]
-        if not user.is_authenticated:
-            await self.close(code=CLOSE_UNAUTHORIZED)
-            return
-        self.group = detections_group(user.pk)
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept(subprotocol=offered_subprotocol(self.scope))
+        self.accepted = True
+        # The session's group lets logout close this socket.
+        self.joined = (
+            detections_group(self.scope["user"].pk),
+            session_group(self.scope["session_id"]),
+        )
+        for group in self.joined:
+            await self.channel_layer.group_add(group, self.channel_name)
 
     async def disconnect(self, code: int) -> None:
-        if self.group:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+        for group in self.joined:
+            await self.channel_layer.group_discard(group, self.channel_name)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         """The socket is push-only; client messages are ignored."""
@@ -39,3 +64,21 @@ class DetectionConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json(message)
 
     detection_completed = detection_failed = detection_progress
+
+    async def session_revoked(self, message: dict[str, str]) -> None:
+        """The user logged this session out."""
+        await self.close(code=CLOSE_UNAUTHORIZED)
+
+
+def accept_message(scope: Any) -> dict[str, Any]:
+    return {"type": "websocket.accept", "subprotocol": offered_subprotocol(scope)}
+
+
+async def refuse(scope: Any, receive: Any, send: Any) -> None:
+    """Accept, then close with 4401 (a close before accept reaches the browser as a 403)."""
+    # Without the channel layer: the answer holds while Redis is down, and no
+    # receive task is started only to be cancelled (channels_redis could then
+    # keep it polling and stall uvicorn's shutdown).
+    if (await receive())["type"] == "websocket.connect":
+        await send(accept_message(scope))
+        await send({"type": "websocket.close", "code": CLOSE_UNAUTHORIZED})

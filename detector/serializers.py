@@ -49,8 +49,13 @@ class ChunkPredictionSerializer(serializers.Serializer):
     start = serializers.FloatField()
     end = serializers.FloatField()
     speech = serializers.BooleanField()
-    speech_ratio = serializers.FloatField()
-    silent = serializers.BooleanField()
+    # Absent from the maps of detections completed before they were recorded.
+    speech_ratio = serializers.FloatField(
+        required=False, help_text="Share of the chunk that the VAD heard as speech."
+    )
+    silent = serializers.BooleanField(
+        required=False, help_text="Quieter than DETECTOR_SILENCE_DBFS."
+    )
 
 
 class ProgressSerializer(serializers.Serializer):
@@ -58,10 +63,26 @@ class ProgressSerializer(serializers.Serializer):
     total = serializers.IntegerField()
 
 
-class DetectionSummarySerializer(serializers.ModelSerializer):
+class VerdictPolicySerializer(serializers.Serializer):
+    """The thresholds the verdict was (or will be) decided with; {} until a chunk is scored."""
+
+    likely_fake_threshold = serializers.FloatField(required=False)
+    fake_threshold = serializers.FloatField(required=False)
+    min_speech_seconds = serializers.FloatField(required=False)
+
+
+class DetectionSummarySerializer(ReviewFieldsMixin, serializers.ModelSerializer):
     file = AudioFileSerializer(source="audio_file")
     model = ModelInfoSerializer(source="*")
     status_url = serializers.SerializerMethodField()
+    # "" until a verdict exists (and for every verdict but inconclusive); ModelSerializer
+    # drops allow_blank from read-only fields, which would hide "" from the schema.
+    overall_assessment = serializers.ChoiceField(
+        choices=Detection.Assessment.choices, allow_blank=True, read_only=True
+    )
+    inconclusive_reason = serializers.ChoiceField(
+        choices=Detection.InconclusiveReason.choices, allow_blank=True, read_only=True
+    )
     inconclusive_message = serializers.CharField(read_only=True)
 
     class Meta:

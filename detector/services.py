@@ -5,9 +5,7 @@ and checked), so a duplicated or redelivered task finds nothing to do.
 Events are published only after the write commits.
 """
 
-import hashlib
 import logging
-import uuid
 from collections.abc import Iterable
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -16,7 +14,6 @@ from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
@@ -156,9 +153,10 @@ def claim_for_processing(request_id: str, task_id: str) -> Detection | None:
     return detection
 
 
-def is_processing(request_id: str) -> bool:
+def is_processing(request_id: str, generation: int) -> bool:
+    """Whether this run still owns the detection: not finished, not re-queued."""
     return Detection.objects.filter(
-        request_id=request_id, status=Status.PROCESSING
+        request_id=request_id, generation=generation, status=Status.PROCESSING
     ).exists()
 
 
@@ -172,14 +170,20 @@ def record_audio_facts(
 
 def record_chunk_plan(
     request_id: str,
+    generation: int,
     spans: Iterable[ChunkSpan],
     speech_ratios: Iterable[float],
     levels_dbfs: Iterable[float],
 ) -> Detection | None:
-    """Create the chunk rows (unscored) of a processing detection."""
+    """Create the chunk rows (unscored) of a processing detection.
+
+    None when the run no longer owns the detection; its chunks, stored just
+    before, are then removed here, since no later task of the run will be.
+    """
     with transaction.atomic():
-        detection = _locked(request_id, Status.PROCESSING)
+        detection = _locked(request_id, generation, Status.PROCESSING)
         if detection is None:
+            delete_run_keys(request_id, generation)
             return None
         chunks = [
             Chunk(
@@ -214,11 +218,14 @@ class ScoringModel:
 
 
 def record_scores(
-    request_id: str, scores: Mapping[int, float], model: ScoringModel
+    request_id: str,
+    generation: int,
+    scores: Mapping[int, float],
+    model: ScoringModel,
 ) -> Detection | None:
     """Store a batch's chunk scores; idempotent, so a rerun batch writes the same."""
     with transaction.atomic():
-        detection = _locked(request_id, Status.PROCESSING)
+        detection = _locked(request_id, generation, Status.PROCESSING)
         if detection is None:
             return None
         chunks = list(detection.chunks.filter(index__in=list(scores)))
@@ -244,11 +251,14 @@ def record_scores(
     return detection
 
 
-def complete_detection(request_id: str) -> Detection | None:
+def complete_detection(request_id: str, generation: int) -> Detection | None:
     """Assemble the chunk map and the verdict and move processing -> completed."""
     with transaction.atomic():
-        detection = _locked(request_id, Status.PROCESSING)
+        detection = _locked(request_id, generation, Status.PROCESSING)
         if detection is None:
+            # Finished, or re-queued as a new run: this run's chord has ended,
+            # so nothing of it writes these keys any more.
+            delete_run_keys(request_id, generation)
             return None
         chunk_map = build_chunk_map(detection.chunks.all())
         unscored = [name for name, chunk in chunk_map.items() if chunk["score"] is None]
@@ -283,10 +293,19 @@ def complete_detection(request_id: str) -> Detection | None:
     return detection
 
 
-def fail_detection(request_id: str, message: str) -> Detection | None:
-    """Mark an unfinished detection failed with a reason, and drop its Redis keys."""
+def fail_detection(
+    request_id: str,
+    message: str,
+    generation: int | None = None,
+    actor: User | None = None,
+) -> Detection | None:
+    """Mark an unfinished detection failed with a reason, and drop its Redis keys.
+
+    A task fails its own run only (``generation``); an operator, whatever run
+    is current (None).
+    """
     with transaction.atomic():
-        detection = _locked(request_id, Status.PENDING, Status.PROCESSING)
+        detection = _locked(request_id, generation, Status.PENDING, Status.PROCESSING)
         if detection is not None:
             now = timezone.now()
             detection.status = Status.FAILED
@@ -393,9 +412,10 @@ def _elapsed_ms(detection: Detection, now: datetime) -> int | None:
     return int((now - detection.started_at).total_seconds() * 1000)
 
 
-def _delete_keys(request_id: str) -> None:
+def delete_run_keys(request_id: str, generation: int) -> None:
+    """Drop a run's chunks and counters; a Redis outage leaves them to their TTL."""
     try:
-        chunk_store.delete_detection_keys(request_id)
+        chunk_store.delete_run_keys(request_id, generation)
     except RedisError:
         # The keys carry a TTL, so they expire even if this cleanup cannot run.
         logger.warning("could not delete Redis keys of %s", request_id, exc_info=True)

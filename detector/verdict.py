@@ -21,6 +21,7 @@ shared vectors in ``detector/verdict_vectors.json``:
    decimals so both implementations agree exactly.
 """
 
+from collections.abc import Iterable
 from collections.abc import Mapping
 from dataclasses import asdict
 from dataclasses import dataclass

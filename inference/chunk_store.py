@@ -1,9 +1,11 @@
-"""Audio chunks in Redis: ``chunks:{request_id}:{index}`` holds raw PCM16 bytes.
+"""Audio chunks in Redis: ``chunks:{request_id}:{generation}:{index}`` holds raw PCM16.
 
-Every Redis key a detection owns is named here, so one function can remove
-them all when it completes or fails.
+Every Redis key a detection owns is named here. Keys carry the run
+(``Detection.generation``) that wrote them, so a re-queued detection's old
+run can only ever read or delete its own chunks, never the new run's.
 """
 
+from collections.abc import Collection
 from collections.abc import Iterable
 from collections.abc import Sequence
 from functools import cache
@@ -11,6 +13,9 @@ from typing import cast
 
 import redis
 from django.conf import settings
+
+# Runs whose task gave up while PostgreSQL was down: the sweeper restarts them.
+ORPHANED_RUNS_KEY = "detections:orphaned-runs"
 
 
 class ChunksMissingError(LookupError):
@@ -69,12 +74,50 @@ def count_attempt(request_id: str, batch_start: int) -> int:
     return int(attempts)
 
 
-def delete_detection_keys(request_id: str) -> int:
-    """Remove every chunk and counter of the detection; return how many keys went."""
+def delete_run_keys(request_id: str, generation: int) -> int:
+    """Remove every chunk and counter of one run; return how many keys went."""
     redis_client = client()
     keys = [
         key
-        for pattern in (chunk_key(request_id, "*"), attempts_key(request_id, "*"))
+        for pattern in (
+            chunk_key(request_id, generation, "*"),
+            attempts_key(request_id, generation, "*"),
+        )
         for key in redis_client.scan_iter(match=pattern, count=500)
     ]
     return int(redis_client.delete(*keys)) if keys else 0
+
+
+def delete_detection_keys(request_ids: Collection[str]) -> int:
+    """Remove every run's chunks and counters of these detections, in one pass over the keys.
+
+    A deleted detection's runs are not all known (a late task may have written
+    an old run's keys), so keys are matched by request id, not by run.
+    """
+    wanted = {str(request_id) for request_id in request_ids}
+    redis_client = client()
+    keys = [
+        key
+        for pattern in (chunk_key("*", "*", "*"), attempts_key("*", "*", "*"))
+        for key in redis_client.scan_iter(match=pattern, count=500)
+        if key.decode().split(":")[1] in wanted
+    ]
+    return int(redis_client.delete(*keys)) if keys else 0
+
+
+def record_orphaned_run(request_id: str, generation: int) -> None:
+    pipe = client().pipeline()
+    pipe.sadd(ORPHANED_RUNS_KEY, f"{request_id}:{generation}")
+    # Only the sweeper empties the set; do not keep it forever if none runs.
+    pipe.expire(ORPHANED_RUNS_KEY, settings.DETECTOR_CHUNK_TTL_SECONDS)
+    pipe.execute()
+
+
+def orphaned_runs() -> list[tuple[str, int]]:
+    members = cast(set[bytes], client().smembers(ORPHANED_RUNS_KEY))
+    runs = (member.decode().rsplit(":", 1) for member in members)
+    return [(request_id, int(generation)) for request_id, generation in runs]
+
+
+def forget_orphaned_run(request_id: str, generation: int) -> None:
+    client().srem(ORPHANED_RUNS_KEY, f"{request_id}:{generation}")

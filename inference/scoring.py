@@ -10,13 +10,13 @@ from inference.model import get_detector
 
 
 def score_batch(
-    request_id: str, indices: list[int]
+    request_id: str, generation: int, indices: list[int]
 ) -> tuple[list[float], ScoringModel]:
     """Fake probabilities of the chunks, and the model that produced them."""
     detector = get_detector()
     samples = [
         np.frombuffer(pcm, dtype=np.int16)
-        for pcm in chunk_store.get_chunks(request_id, indices)
+        for pcm in chunk_store.get_chunks(request_id, generation, indices)
     ]
     model = ScoringModel(
         name=detector.identity.name,

@@ -31,11 +31,10 @@ logger = logging.getLogger(__name__)
 
 # Worth a retry with backoff: the service will most likely be back shortly.
 TRANSIENT_ERRORS = (RedisConnectionError, RedisTimeoutError, DatabaseError)
+# The delay comes from DetectionTask.retry (backoff_seconds), not Celery's backoff.
 RETRY_OPTIONS: dict[str, Any] = {
     "autoretry_for": TRANSIENT_ERRORS,
-    "retry_backoff": True,
-    "retry_backoff_max": 60,
-    "max_retries": 3,
+    "max_retries": settings.DETECTOR_TASK_MAX_RETRIES,
 }
 INTERNAL_ERROR = (
     "An internal error stopped the processing of this recording; "
@@ -51,6 +50,8 @@ class WorkerCrashLoopError(RuntimeError):
 USER_FACING_ERRORS = (
     AudioDecodeError,
     AudioTooShortError,
+    AudioFetchError,
+    AudioDeletedError,
     WorkerCrashLoopError,
     services.AttemptsExhaustedError,
     ModelConfigurationError,
@@ -73,8 +74,59 @@ def failure_message(error: BaseException) -> str:
     return INTERNAL_ERROR
 
 
+def backoff_seconds(retries: int) -> float:
+    """How long to wait before retry number ``retries + 1``.
+
+    Doubling from DETECTOR_RETRY_DELAY_SECONDS up to the cap, with "equal
+    jitter" (half the delay plus a random part of the other half): Celery's
+    full jitter may pick 0 s every time and burn all retries in a moment,
+    while this keeps at least half of every delay and still spreads out the
+    workers an outage hit together.
+    """
+    delay = min(
+        settings.DETECTOR_RETRY_MAX_DELAY_SECONDS,
+        settings.DETECTOR_RETRY_DELAY_SECONDS * 2**retries,
+    )
+    return delay / 2 + random.uniform(0, delay / 2)  # noqa: S311 - jitter, not a secret
+
+
+def run_of(args: Sequence[Any], kwargs: Mapping[str, Any]) -> tuple[str, int]:
+    """The request id and run a pipeline task's arguments name."""
+    named = dict(zip(("request_id", "generation"), args, strict=False)) | dict(kwargs)
+    return str(named["request_id"]), int(named["generation"])
+
+
 class DetectionTask(Task):
-    """Base of the pipeline tasks: a failure fails the detection and cleans up."""
+    """Base of the pipeline tasks: a failure fails the detection and cleans up.
+
+    Giving up on an outage (retries spent, or no broker to send the retry to)
+    is not the recording's fault: the run is handed back to be restarted
+    once the services are back, instead of failing the detection.
+    """
+
+    def retry(
+        self,
+        args: tuple[Any, ...] | None = None,
+        kwargs: dict[str, Any] | None = None,
+        exc: Exception | None = None,
+        throw: bool = True,  # noqa: FBT001, FBT002 - Celery's signature
+        eta: datetime | None = None,
+        countdown: float | None = None,
+        max_retries: int | None = None,
+        **options: Any,
+    ) -> Any:
+        if eta is None and countdown is None:
+            countdown = backoff_seconds(self.request.retries)
+        try:
+            return super().retry(
+                args, kwargs, exc, throw, eta, countdown, max_retries, **options
+            )
+        except Reject:
+            # The retry could not be published, and Celery drops the message
+            # without calling on_failure.
+            request = self.request
+            recovery.hand_back(*run_of(request.args or (), request.kwargs or {}))
+            raise
 
     def on_failure(
         self,

@@ -21,11 +21,12 @@ def _media_storage(settings: object, tmp_path: Path) -> None:
 
 
 def _flush_test_redis(redis_client: redis.Redis) -> None:
-    # Keep kombu's queue bindings: a running test worker declared them once.
+    # Keep kombu's queue bindings and worker heartbeats: a running test worker
+    # declared the bindings once and beats only every few seconds.
     keys = [
         key
         for key in redis_client.scan_iter(count=1000)
-        if not key.startswith(b"_kombu.binding")
+        if not key.startswith((b"_kombu.binding", b"worker-heartbeat"))
     ]
     if keys:
         redis_client.delete(*keys)
@@ -39,6 +40,12 @@ def _clean_redis() -> Iterator[None]:
     _flush_test_redis(redis_client)
     yield
     _flush_test_redis(redis_client)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_health(settings: object) -> None:
+    """Health runs its checks on every call: no result reused from an earlier test."""
+    settings.DETECTOR_HEALTH_CACHE_SECONDS = 0  # type: ignore[attr-defined]
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The ASGI body limit answers 413 before Django reads an oversized upload."""
+"""The ASGI request limits: 413 and 431 before Django reads anything, lengths for chunked bodies."""
 
 import json
 
@@ -11,9 +11,11 @@ class RecordingApp:
     def __init__(self) -> None:
         self.called = False
         self.body = b""
+        self.headers: list[tuple[bytes, bytes]] = []
 
     async def __call__(self, scope, receive, send) -> None:
         self.called = True
+        self.headers = scope["headers"]
         while True:
             event = await receive()
             self.body += event.get("body", b"")
@@ -68,3 +70,25 @@ async def test_body_limit_passes_bodies_within_limit() -> None:
     sent = await call(app, [(b"content-length", b"8")], [b"x" * 4, b"x" * 4])
     assert inner.body == b"x" * 8
     assert sent[0]["status"] == 202
+
+
+async def test_body_limit_gives_chunked_body_its_length() -> None:
+    """A body without Content-Length reaches the app whole, with the length Django needs."""
+    inner = RecordingApp()
+    app = BodySizeLimitMiddleware(inner, max_bytes=10, message="too big")
+    sent = await call(app, [(b"transfer-encoding", b"chunked")], [b"abc", b"de", b""])
+    assert inner.body == b"abcde"
+    assert (b"content-length", b"5") in inner.headers
+    assert sent[0]["status"] == 202
+
+
+async def test_header_limit_refuses_oversized_headers() -> None:
+    """Headers past the limit get a JSON 431 and never reach the app."""
+    inner = RecordingApp()
+    app = BodySizeLimitMiddleware(
+        inner, max_bytes=10, message="too big", max_header_bytes=100
+    )
+    sent = await call(app, [(b"cookie", b"x" * 100)], [b""])
+    assert not inner.called
+    assert sent[0]["status"] == 431
+    assert "headers are larger than" in json.loads(sent[1]["body"])["detail"]

@@ -7,6 +7,7 @@ operating point and its tie handling are the challenge's own, and the
 threshold comes back as a fake-probability cut (``score >= threshold`` = fake).
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np

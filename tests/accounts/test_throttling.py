@@ -34,3 +34,19 @@ def test_register_throttled(
     monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, "register", "1/min")
     api_client.post("/api/v1/users/register", {})
     assert api_client.post("/api/v1/users/register", {}).status_code == 429
+
+
+def test_login_throttle_ignores_forwarded_for(
+    api_client: APIClient, alice: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The throttle keys on REMOTE_ADDR, never on a client-written X-Forwarded-For."""
+    monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, "login", "2/min")
+    statuses = [
+        api_client.post(
+            "/api/v1/users/login",
+            {"username": "alice", "password": "x"},
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{n}",
+        ).status_code
+        for n in range(3)
+    ]
+    assert statuses == [401, 401, 429]

@@ -91,7 +91,7 @@ def platform_url(
             "--port",
             str(port),
         ],
-        [*celery, "-Q", "preprocess,inference", "-n", f"browser-{port}@%h"],
+        [*celery, "-Q", "preprocess,inference,finalize", "-n", f"browser-{port}@%h"],
     ]
     logs = [
         (workdir / f"process-{index}.log").open("wb") for index in range(len(commands))

@@ -10,7 +10,7 @@ from channels.testing import WebsocketCommunicator
 from rest_framework_simplejwt.tokens import AccessToken
 
 from accounts.models import User
-from accounts.tokens import revoke_access_token
+from accounts.tokens import revoke_sessions
 from config.asgi import application
 from detector.events import publish
 from detector.models import Detection
@@ -103,7 +103,7 @@ async def test_socket_closes_4401_for_bad_tokens(alice: User, case: str) -> None
         if case == "expired":
             access.set_exp(lifetime=-timedelta(seconds=1))
         if case == "revoked":
-            revoke_access_token(access)
+            revoke_sessions([access])
         if case == "refresh-token":
             from rest_framework_simplejwt.tokens import RefreshToken
 

@@ -1,6 +1,4 @@
-"""State transitions: claims, failures, re-queues and the sweeper."""
-
-from datetime import timedelta
+"""State transitions: claims, scores, completion, failures and re-queues."""
 
 import pytest
 from django.utils import timezone
@@ -17,27 +15,21 @@ pytestmark = pytest.mark.django_db
 Status = Detection.Status
 
 
-def age(detection: Detection, seconds: int) -> None:
-    Detection.objects.filter(pk=detection.pk).update(
-        updated_at=timezone.now() - timedelta(seconds=seconds)
-    )
-
-
 def test_claim_moves_pending_to_processing_once() -> None:
     """The first claim wins; another task's claim of the same row does nothing."""
     detection = DetectionFactory()
-    claimed = services.claim_for_processing(str(detection.request_id), "task-1")
+    claimed = services.claim_for_processing(str(detection.request_id), 0, "task-1")
     assert claimed is not None
     assert claimed.status == Status.PROCESSING
     assert claimed.attempts == 1
-    assert services.claim_for_processing(str(detection.request_id), "task-2") is None
+    assert services.claim_for_processing(str(detection.request_id), 0, "task-2") is None
 
 
 def test_claim_lets_the_same_task_resume_and_counts_attempts() -> None:
     """A redelivered message (same task id) resumes, counting one more attempt."""
     detection = DetectionFactory()
-    services.claim_for_processing(str(detection.request_id), "task-1")
-    again = services.claim_for_processing(str(detection.request_id), "task-1")
+    services.claim_for_processing(str(detection.request_id), 0, "task-1")
+    again = services.claim_for_processing(str(detection.request_id), 0, "task-1")
     assert again is not None
     assert again.attempts == 2
 
@@ -48,18 +40,18 @@ def test_claim_refuses_past_max_attempts(settings) -> None:
     detection = DetectionFactory()
     request_id = str(detection.request_id)
     for _ in range(2):
-        assert services.claim_for_processing(request_id, "task-1") is not None
+        assert services.claim_for_processing(request_id, 0, "task-1") is not None
     with pytest.raises(services.AttemptsExhaustedError, match="stopped 2 times"):
-        services.claim_for_processing(request_id, "task-1")
+        services.claim_for_processing(request_id, 0, "task-1")
 
 
 def test_fail_detection_records_reason_and_deletes_keys() -> None:
     """Failing writes the reason and removes every Redis key of the detection."""
     detection = DetectionFactory(status=Status.PROCESSING)
     request_id = str(detection.request_id)
-    chunk_store.put_chunks(request_id, [b"\x00\x00" * 10, b"\x00\x00" * 10])
-    chunk_store.count_attempt(request_id, 0)
-    services.fail_detection(request_id, "The file is broken.")
+    chunk_store.put_chunks(request_id, 0, [b"\x00\x00" * 10, b"\x00\x00" * 10])
+    chunk_store.count_attempt(request_id, 0, 0)
+    services.fail_detection(request_id, "The file is broken.", 0)
     detection.refresh_from_db()
     assert detection.status == Status.FAILED
     assert detection.error_message == "The file is broken."
@@ -81,13 +73,14 @@ def test_complete_detection_writes_map_and_verdict_once() -> None:
     request_id = str(detection.request_id)
     services.record_chunk_plan(
         request_id,
+        0,
         [ChunkSpan(0, 0, 64000), ChunkSpan(1, 64000, 96000)],
         [0.9, 0.8],
         [-20.0, -22.0],
     )
     model = services.ScoringModel("m", "1", True, services.settings_policy())
-    services.record_scores(request_id, {0: 0.1, 1: 0.95}, model)
-    done = services.complete_detection(request_id)
+    services.record_scores(request_id, 0, {0: 0.1, 1: 0.95}, model)
+    done = services.complete_detection(request_id, 0)
     assert done is not None
     assert done.overall_assessment == "fake"
     assert done.results["chunk_predictions"]["chunk_1"] == {
@@ -105,17 +98,17 @@ def test_complete_detection_writes_map_and_verdict_once() -> None:
         "min_speech_seconds": 1.0,
     }
     assert done.model_name == "m"
-    assert services.complete_detection(request_id) is None
+    assert services.complete_detection(request_id, 0) is None
 
 
 def test_complete_detection_refuses_unscored_chunks() -> None:
     """Finalizing before every chunk is scored is an error, not a partial verdict."""
     detection = DetectionFactory(status=Status.PROCESSING)
     services.record_chunk_plan(
-        str(detection.request_id), [ChunkSpan(0, 0, 64000)], [1.0], [-20.0]
+        str(detection.request_id), 0, [ChunkSpan(0, 0, 64000)], [1.0], [-20.0]
     )
     with pytest.raises(services.IncompleteScoresError):
-        services.complete_detection(str(detection.request_id))
+        services.complete_detection(str(detection.request_id), 0)
 
 
 @pytest.mark.parametrize(
@@ -134,10 +127,10 @@ def test_complete_detection_records_why_it_is_inconclusive(
     detection = DetectionFactory(status=Status.PROCESSING, started_at=timezone.now())
     request_id = str(detection.request_id)
     spans = [ChunkSpan(0, 0, 64000), ChunkSpan(1, 64000, 96000)]
-    services.record_chunk_plan(request_id, spans, ratios, levels)
+    services.record_chunk_plan(request_id, 0, spans, ratios, levels)
     model = services.ScoringModel("m", "1", True, services.settings_policy())
-    services.record_scores(request_id, {0: 0.9, 1: 0.9}, model)
-    done = services.complete_detection(request_id)
+    services.record_scores(request_id, 0, {0: 0.9, 1: 0.9}, model)
+    done = services.complete_detection(request_id, 0)
     assert done is not None
     assert (done.overall_assessment, done.overall_confidence) == ("inconclusive", 0.0)
     assert done.inconclusive_reason == reason
@@ -148,11 +141,11 @@ def test_complete_detection_keeps_the_recorded_speech_minimum(settings) -> None:
     """The minimum recorded with the scores judges, even if the setting changed."""
     detection = DetectionFactory(status=Status.PROCESSING, started_at=timezone.now())
     request_id = str(detection.request_id)
-    services.record_chunk_plan(request_id, [ChunkSpan(0, 0, 64000)], [0.5], [-20.0])
+    services.record_chunk_plan(request_id, 0, [ChunkSpan(0, 0, 64000)], [0.5], [-20.0])
     model = services.ScoringModel("m", "1", True, services.settings_policy())
-    services.record_scores(request_id, {0: 0.1}, model)
+    services.record_scores(request_id, 0, {0: 0.1}, model)
     settings.DETECTOR_MIN_SPEECH_SECONDS = 3.0
-    done = services.complete_detection(request_id)
+    done = services.complete_detection(request_id, 0)
     assert done is not None
     assert done.overall_assessment == "real"  # 2 s of speech against the recorded 1 s
     assert done.verdict_policy["min_speech_seconds"] == 1.0
@@ -162,7 +155,7 @@ def test_record_scores_ignores_finished_detection() -> None:
     """Scores arriving after a failure are dropped."""
     detection = DetectionFactory(status=Status.FAILED)
     model = services.ScoringModel("m", "1", True, services.settings_policy())
-    assert services.record_scores(str(detection.request_id), {0: 0.5}, model) is None
+    assert services.record_scores(str(detection.request_id), 0, {0: 0.5}, model) is None
 
 
 def test_requeue_restarts_failed_detection() -> None:

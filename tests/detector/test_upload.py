@@ -37,9 +37,9 @@ def queued_request_ids() -> list[str]:
     import json
 
     messages = chunk_store.client().lrange(PREPROCESS_QUEUE, 0, -1)
+    # argsrepr is "['<request id>', <generation>]".
     return [
-        json.loads(message)["headers"]["argsrepr"].strip("[]()',")
-        for message in messages
+        json.loads(message)["headers"]["argsrepr"].split("'")[1] for message in messages
     ]
 
 

@@ -1,5 +1,6 @@
 """Reading Prometheus text expositions in tests."""
 
+import time
 import urllib.request
 from collections.abc import Mapping
 
@@ -33,6 +34,25 @@ def delta(before: Samples, after: Samples, name: str, /, **labels: str) -> float
     now = value(after, name, **labels)
     assert now is not None, f"{name}{labels} is not exported"
     return now - (value(before, name, **labels) or 0.0)
+
+
+def fetch_once_moved(
+    url: str, before: Samples, name: str, /, timeout: float = 10, **labels: str
+) -> Samples:
+    """The samples once ``name{labels}`` has grown since ``before`` (or at the timeout).
+
+    Workers count a finished detection just after its row commits, so a test
+    that saw the row may scrape a moment before the counter moves.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        after = fetch(url)
+        grown = (value(after, name, **labels) or 0.0) > (
+            value(before, name, **labels) or 0.0
+        )
+        if grown or time.monotonic() > deadline:
+            return after
+        time.sleep(0.1)
 
 
 def matching(

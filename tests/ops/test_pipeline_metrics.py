@@ -3,7 +3,6 @@
 import io
 import json
 import logging
-import time
 from collections.abc import Iterator
 
 import numpy as np
@@ -21,6 +20,7 @@ from tests.audio_fixtures import speech
 from tests.ops.scrape import Samples
 from tests.ops.scrape import delta
 from tests.ops.scrape import fetch
+from tests.ops.scrape import fetch_once_moved
 from tests.ops.scrape import parse
 from tests.ops.scrape import value
 from tests.pipeline.test_pipeline import submit
@@ -53,23 +53,6 @@ def web_metrics(client: APIClient) -> Samples:
     return parse(response.content)
 
 
-def poll_until_finished(url: str, before: Samples, detection) -> Samples:
-    """The worker's samples once the detection's finished counter has moved (10 s)."""
-    deadline = time.monotonic() + 10
-    while True:
-        after = fetch(url)
-        moved = delta(
-            before,
-            after,
-            "detector_detections_finished_total",
-            status="completed",
-            verdict=detection.overall_assessment,
-        )
-        if moved or time.monotonic() > deadline:
-            return after
-        time.sleep(0.1)
-
-
 def test_detection_metrics_on_worker_and_web_endpoints(
     alice_client: APIClient, worker_metrics_url: str
 ) -> None:
@@ -82,7 +65,13 @@ def test_detection_metrics_on_worker_and_web_endpoints(
     assert detection.status == "completed", detection.error_message
 
     # The row is committed before finalize records its metrics: wait for them.
-    after = poll_until_finished(worker_metrics_url, worker_before, detection)
+    after = fetch_once_moved(
+        worker_metrics_url,
+        worker_before,
+        "detector_detections_finished_total",
+        status="completed",
+        verdict=detection.overall_assessment,
+    )
     assert delta(worker_before, after, "detector_chunks_scored_total") == 3
     assert (
         delta(
@@ -174,11 +163,11 @@ def test_retried_task_is_counted(
     real_is_processing = services.is_processing
     calls: list[str] = []
 
-    def flaky_is_processing(request_id: str) -> bool:
+    def flaky_is_processing(request_id: str, generation: int) -> bool:
         calls.append(request_id)
         if len(calls) == 1:
             raise RedisConnectionError("simulated blip")
-        return real_is_processing(request_id)
+        return real_is_processing(request_id, generation)
 
     monkeypatch.setattr(services, "is_processing", flaky_is_processing)
     before = fetch(worker_metrics_url)
@@ -200,8 +189,10 @@ def test_failed_detection_is_counted(
     before = fetch(worker_metrics_url)
     detection = wait_for(submit(alice_client, encode_wav(np.zeros(8000, np.float32))))
     assert detection.status == "failed"
-    after = fetch(worker_metrics_url)
     failed = {"status": "failed", "verdict": "none"}
+    after = fetch_once_moved(
+        worker_metrics_url, before, "detector_detections_finished_total", **failed
+    )
     assert delta(before, after, "detector_detections_finished_total", **failed) == 1
     assert delta(before, after, STAGE_COUNT, stage="decode") == 1
     assert delta(before, after, "detector_end_to_end_duration_seconds_count") == 0

@@ -19,7 +19,7 @@ from rest_framework.test import APIClient
 
 from tests.audio_fixtures import encode_wav
 from tests.audio_fixtures import speech
-from tests.ops.scrape import fetch
+from tests.ops.scrape import fetch_once_moved
 from tests.ops.scrape import value
 from tests.pipeline.test_pipeline import submit
 from tests.pipeline.test_pipeline import wait_for
@@ -92,7 +92,7 @@ def prefork_worker(tmp_path: Path, demo_model: Path) -> Iterator[Worker]:
     }
     command = [
         *(sys.executable, "-m", "celery", "-A", "config", "--quiet", "worker"),
-        *("-c", "2", "-Q", "preprocess,inference", "-n", f"ops-{port}@%h"),
+        *("-c", "2", "-Q", "preprocess,inference,finalize", "-n", f"ops-{port}@%h"),
         *("--without-gossip", "--without-mingle"),
     ]
     with log.open("wb") as output:
@@ -121,7 +121,13 @@ def test_prefork_worker_aggregates_children_and_logs_json(
     detection = wait_for(request_id, timeout=180)
     assert detection.status == "completed", detection.error_message
 
-    samples = fetch(prefork_worker.metrics_url)
+    samples = fetch_once_moved(
+        prefork_worker.metrics_url,
+        {},
+        "detector_detections_finished_total",
+        status="completed",
+        verdict=detection.overall_assessment,
+    )
     assert value(samples, "detector_chunks_scored_total") == 3
     assert (
         value(

@@ -177,7 +177,7 @@ def test_claim_that_gives_up_counts_a_failed_detection(settings) -> None:
         ),
     )
     before = parse(generate_latest())
-    prepare_audio.apply(args=[str(detection.request_id)], task_id="lost-task")
+    prepare_audio.apply(args=[str(detection.request_id), 0], task_id="lost-task")
     after = parse(generate_latest())
     detection.refresh_from_db()
     assert detection.status == Detection.Status.FAILED
@@ -185,6 +185,6 @@ def test_claim_that_gives_up_counts_a_failed_detection(settings) -> None:
     assert delta(before, after, "detector_detections_finished_total", **failed) == 1
 
     # A duplicate of a finished detection is no failure.
-    prepare_audio.apply(args=[str(detection.request_id)], task_id="other-task")
+    prepare_audio.apply(args=[str(detection.request_id), 0], task_id="other-task")
     again = parse(generate_latest())
     assert delta(after, again, "detector_detections_finished_total", **failed) == 0

@@ -165,8 +165,8 @@ def test_pipeline_ignores_duplicated_tasks_after_completion(
     request_id = submit(alice_client, encode_wav(speech(6.0)))
     done = wait_for(request_id)
     assert done.status == Detection.Status.COMPLETED
-    prepare_audio.delay(request_id).get(timeout=30)
-    finalize_detection.delay(request_id).get(timeout=30)
+    prepare_audio.delay(request_id, done.generation).get(timeout=30)
+    finalize_detection.delay(request_id, done.generation).get(timeout=30)
     again = Detection.objects.get(request_id=request_id)
     assert (again.status, again.results, again.completed_at, again.attempts) == (
         done.status,

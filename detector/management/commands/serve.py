@@ -1,17 +1,21 @@
-"""Run the whole platform on this machine: web, workers and the scheduler, until Ctrl-C."""
+"""Run the whole platform on this machine: web, workers and the scheduler, until Ctrl-C.
+
+Each role runs under ``config.supervisor``: one that crashes is restarted with
+a backoff, and the others keep serving.
+"""
 
 import os
 import shutil
-import signal
-import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.core.management.base import CommandParser
+
+from config.supervisor import Role
+from config.supervisor import Supervisor
 
 # tcmalloc keeps batched inference from slowing down under glibc's malloc.
 ALLOCATORS = (
@@ -44,6 +48,23 @@ def metrics_environment(state: Path, name: str, offset: int) -> dict[str, str]:
     }
 
 
+def worker_role(
+    state: Path,
+    queue: str,
+    offset: int,
+    environment: dict[str, str],
+    name: str | None = None,
+) -> Role:
+    """A one-process worker on ``queue``, its metrics emptied before every start."""
+    name = name or queue
+    command = celery("worker", "-Q", queue, "-c", "1", "-n", f"{name}@%h", "-l", "info")
+    return Role(
+        name,
+        command,
+        lambda: {**environment, **metrics_environment(state, name, offset)},
+    )
+
+
 class Command(BaseCommand):
     help = "Serve the API, dashboard and WebSockets with Celery workers beside them."
 
@@ -59,14 +80,27 @@ class Command(BaseCommand):
             ),
             help="Comma-separated devices, one inference worker each (cpu, cuda:0, cuda:1...).",
         )
+        parser.add_argument(
+            "--state-dir",
+            type=Path,
+            default=Path(settings.BASE_DIR) / "var",
+            help="Where the workers' metrics and beat's schedule are kept.",
+        )
 
     def handle(
-        self, *args: Any, host: str, port: int, devices: str, **options: Any
+        self,
+        *args: Any,
+        host: str,
+        port: int,
+        devices: str,
+        state_dir: Path,
+        **options: Any,
     ) -> None:
-        state = Path(settings.BASE_DIR) / "var"
-        state.mkdir(exist_ok=True)
-        commands: list[tuple[list[str], dict[str, str]]] = [
-            (
+        state = state_dir
+        state.mkdir(parents=True, exist_ok=True)
+        roles = [
+            Role(
+                "web",
                 [
                     sys.executable,
                     "-m",

@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { useSearchParams } from "react-router-dom";
+import type { ReviewFilter } from "../api/endpoints";
 import { HistoryFilters, type HistoryFilterValues } from "../components/HistoryFilters";
 import { HistoryTable } from "../components/HistoryTable";
 import { Pagination } from "../components/Pagination";
