@@ -223,28 +223,113 @@ STORAGES = {
 DETECTOR_MAX_UPLOAD_BYTES = env.int("DETECTOR_MAX_UPLOAD_BYTES", default=50 * 1024**2)
 # Keep uploads off the heap: anything above 2.5 MB is spooled to a temporary file.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-DATA_UPLOAD_MAX_NUMBER_FILES = 1
+# Batches: up to this many files (or zip entries) per request, within a body
+# limit of their own (config/asgi.py); a single upload still refuses a second file.
+DETECTOR_MAX_BATCH_FILES = env.int("DETECTOR_MAX_BATCH_FILES", default=20)
+DETECTOR_MAX_BATCH_BYTES = env.int("DETECTOR_MAX_BATCH_BYTES", default=200 * 1024**2)
+if DETECTOR_MAX_BATCH_FILES < 1:
+    raise ImproperlyConfigured("DETECTOR_MAX_BATCH_FILES must be at least 1")
+DATA_UPLOAD_MAX_NUMBER_FILES = DETECTOR_MAX_BATCH_FILES
+# Uploads by link: the whole fetch, redirects included, must end within this.
+DETECTOR_URL_FETCH_TIMEOUT_SECONDS = env.float(
+    "DETECTOR_URL_FETCH_TIMEOUT_SECONDS", default=60.0
+)
+# Retention in days, applied hourly (0 keeps forever): stored recordings, and
+# whole detections (result, chunk rows and recording).
+DETECTOR_RETAIN_AUDIO_DAYS = env.int("DETECTOR_RETAIN_AUDIO_DAYS", default=0)
+DETECTOR_RETAIN_RESULTS_DAYS = env.int("DETECTOR_RETAIN_RESULTS_DAYS", default=0)
+if min(DETECTOR_RETAIN_AUDIO_DAYS, DETECTOR_RETAIN_RESULTS_DAYS) < 0:
+    raise ImproperlyConfigured("DETECTOR_RETAIN_*_DAYS must be 0 (forever) or more")
+
+# --- Client addresses
+# Reverse proxies (addresses or networks) whose X-Forwarded-For is believed;
+# empty: the TCP peer is the client and forwarded headers are ignored. uvicorn
+# applies it (--forwarded-allow-ips in manage.py serve and docker/start/web), so
+# throttles, /metrics and the access log all see the same client address.
+DETECTOR_TRUSTED_PROXIES = env_networks("DETECTOR_TRUSTED_PROXIES", [])
+
+# Requests to user-given addresses (webhooks, audio links): https only unless
+# plain http is allowed for local development, and never to a non-public
+# address unless its network is listed here (e.g. a test receiver on loopback).
+DETECTOR_OUTBOUND_ALLOW_HTTP = env.bool("DETECTOR_OUTBOUND_ALLOW_HTTP", default=False)
+DETECTOR_OUTBOUND_ALLOWED_NETWORKS = env_networks(
+    "DETECTOR_OUTBOUND_ALLOWED_NETWORKS", []
+)
+
+# --- Webhooks (docs/webhooks.md)
+# Standard Webhooks' schedule: the waits after each failed attempt (about a day).
+DETECTOR_WEBHOOK_RETRY_SCHEDULE = env.list(
+    "DETECTOR_WEBHOOK_RETRY_SCHEDULE",
+    cast=float,
+    default=[5, 300, 1800, 7200, 18000, 36000, 36000],
+)
+DETECTOR_WEBHOOK_TIMEOUT_SECONDS = env.float(
+    "DETECTOR_WEBHOOK_TIMEOUT_SECONDS", default=15.0
+)
+# A receiver's Retry-After may lengthen a wait up to this, never shorten it.
+DETECTOR_WEBHOOK_MAX_RETRY_AFTER_SECONDS = env.float(
+    "DETECTOR_WEBHOOK_MAX_RETRY_AFTER_SECONDS", default=36000.0
+)
+# After a rotation the old secret also signs for this long.
+DETECTOR_WEBHOOK_SECRET_GRACE_SECONDS = env.int(
+    "DETECTOR_WEBHOOK_SECRET_GRACE_SECONDS", default=24 * 3600
+)
+DETECTOR_WEBHOOK_MAX_ENDPOINTS = env.int("DETECTOR_WEBHOOK_MAX_ENDPOINTS", default=10)
+DETECTOR_WEBHOOK_MAX_RESPONSE_BYTES = env.int(
+    "DETECTOR_WEBHOOK_MAX_RESPONSE_BYTES", default=64 * 1024
+)
+# How often due deliveries are queued; a queued one not sent within the
+# requeue time (its message lost with Redis, its worker killed) is queued again.
+DETECTOR_WEBHOOK_DISPATCH_INTERVAL_SECONDS = env.float(
+    "DETECTOR_WEBHOOK_DISPATCH_INTERVAL_SECONDS", default=5.0
+)
+DETECTOR_WEBHOOK_REQUEUE_SECONDS = env.int(
+    "DETECTOR_WEBHOOK_REQUEUE_SECONDS", default=300
+)
+if not 0 < DETECTOR_WEBHOOK_TIMEOUT_SECONDS < DETECTOR_WEBHOOK_REQUEUE_SECONDS:
+    raise ImproperlyConfigured(
+        "DETECTOR_WEBHOOK_TIMEOUT_SECONDS must be positive and shorter than "
+        "DETECTOR_WEBHOOK_REQUEUE_SECONDS"
+    )
+if any(delay < 0 for delay in DETECTOR_WEBHOOK_RETRY_SCHEDULE):
+    raise ImproperlyConfigured("DETECTOR_WEBHOOK_RETRY_SCHEDULE must not be negative")
 
 # --- REST framework and JWT
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.authentication.RevocableJWTAuthentication",
+        "accounts.api_key_authentication.ApiKeyAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "accounts.permissions.ApiKeyScopePermission",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "config.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "detector.pagination.StandardPagination",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
     ],
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["config.throttling.FailOpenScopedRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "login": env.str("DETECTOR_THROTTLE_LOGIN", default="10/min"),
         "register": env.str("DETECTOR_THROTTLE_REGISTER", default="5/min"),
         "upload": env.str("DETECTOR_THROTTLE_UPLOAD", default="30/min"),
+        # One hit per batch request, whatever its size (DETECTOR_MAX_BATCH_FILES).
+        "batch": env.str("DETECTOR_THROTTLE_BATCH", default="5/min"),
+        "webhook_test": env.str("DETECTOR_THROTTLE_WEBHOOK_TEST", default="10/min"),
+        "report": env.str("DETECTOR_THROTTLE_REPORT", default="30/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # uvicorn has already resolved the client into REMOTE_ADDR from
+    # DETECTOR_TRUSTED_PROXIES; DRF's default (None) would key throttles on the
+    # raw X-Forwarded-For, which a client rewrites on every request.
+    "NUM_PROXIES": 0,
+    "EXCEPTION_HANDLER": "config.errors.api_exception_handler",
 }
+
+# Unrevoked API keys a user may hold at once (expired ones count until revoked).
+DETECTOR_MAX_API_KEYS = env.int("DETECTOR_MAX_API_KEYS", default=20)
 
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(
