@@ -1,4 +1,4 @@
-"""WebSocket authentication by the ``bearer`` subprotocol, validated like REST."""
+"""WebSocket authentication by the ``bearer`` or ``api-key`` subprotocol, validated like REST."""
 
 from typing import Any
 
@@ -9,35 +9,61 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.exceptions import InvalidToken
 from rest_framework_simplejwt.exceptions import TokenError
 
+from accounts.api_keys import authenticate_key
+from accounts.api_keys import socket_session_id
 from accounts.authentication import RevocableJWTAuthentication
+from accounts.tokens import session_id
 
 BEARER = "bearer"
+API_KEY = "api-key"
+CREDENTIAL_KINDS = (BEARER, API_KEY)
 
 
-def offered_token(subprotocols: list[str]) -> str | None:
-    """The token from ``["bearer", <token>]``; never read from the URL."""
-    if len(subprotocols) >= 2 and subprotocols[0] == BEARER:
-        return subprotocols[1]
+def offered_credential(subprotocols: list[str]) -> tuple[str, str] | None:
+    """``(kind, secret)`` from ``["bearer", <token>]`` or ``["api-key", <key>]``; never from the URL."""
+    if len(subprotocols) >= 2 and subprotocols[0] in CREDENTIAL_KINDS:
+        return subprotocols[0], subprotocols[1]
     return None
 
 
+def chosen_subprotocol(subprotocols: list[str]) -> str | None:
+    """The credential kind the server accepts with, so the browser keeps the socket."""
+    return next((kind for kind in subprotocols if kind in CREDENTIAL_KINDS), None)
+
+
 @database_sync_to_async
-def user_for_token(raw_token: str) -> Any:
+def identify_token(raw_token: str) -> tuple[Any, str | None]:
+    """The token's user and session, or AnonymousUser when it is refused."""
     authentication = RevocableJWTAuthentication()
     try:
         token = authentication.get_validated_token(raw_token.encode())
-        return authentication.get_user(token)
+        return authentication.get_user(token), session_id(token)
     except (InvalidToken, TokenError, AuthenticationFailed):
-        return AnonymousUser()
+        return AnonymousUser(), None
+
+
+@database_sync_to_async
+def identify_api_key(raw_key: str) -> tuple[Any, str | None]:
+    """The key's owner, and the session that revoking the key closes."""
+    try:
+        api_key = authenticate_key(raw_key)
+    except AuthenticationFailed:
+        return AnonymousUser(), None
+    return api_key.owner, socket_session_id(api_key.prefix)
+
+
+IDENTIFIERS = {BEARER: identify_token, API_KEY: identify_api_key}
 
 
 class BearerAuthMiddleware(BaseMiddleware):
-    """Put the token's user (or AnonymousUser) in ``scope["user"]``."""
+    """Put the credential's user (or AnonymousUser) and session id in the scope."""
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> Any:
-        token = offered_token(list(scope.get("subprotocols", [])))
-        scope = {
-            **scope,
-            "user": await user_for_token(token) if token else AnonymousUser(),
-        }
+        credential = offered_credential(list(scope.get("subprotocols", [])))
+        user, session = (
+            await IDENTIFIERS[credential[0]](credential[1])
+            if credential
+            else (AnonymousUser(), None)
+        )
+        scope = {**scope, "user": user, "session_id": session}
         return await super().__call__(scope, receive, send)

@@ -65,8 +65,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",
+    # Before accounts, whose admin replaces the library's keyless APIKey admin.
+    "rest_framework_api_key",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and ReDoc, served offline
     "channels",
     "django_prometheus",
     "accounts",
@@ -345,15 +348,32 @@ SIMPLE_JWT = {
     "SIGNING_KEY": env.str("JWT_SIGNING_KEY", default=SECRET_KEY),
 }
 
+# https://drf-spectacular.readthedocs.io/en/latest/settings.html
+# `make schema` writes the schema to docs/openapi.yaml; the dashboard's types come from it.
 SPECTACULAR_SETTINGS = {
     "TITLE": "Audio deepfake detection API",
-    "DESCRIPTION": (
-        "Upload a recording; it is cut into 4-second chunks, each scored with the "
-        "probability that it is synthetic, and summed up in a verdict."
-    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # The description (overview, errors, the WebSocket protocol): config/openapi.py.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.openapi.describe_api",
+    ],
+    # Stable names for the enums the dashboard's generated types refer to.
+    "ENUM_NAME_OVERRIDES": {
+        "DetectionStatus": "detector.models.Detection.Status",
+        "Assessment": "detector.models.Detection.Assessment",
+        "InconclusiveReason": "detector.models.Detection.InconclusiveReason",
+        "ApiKeyScope": "accounts.models.ApiKey.Scope",
+        "WebhookEventType": "detector.webhooks.models.EVENT_TYPES",
+        "WebhookDeliveryStatus": "detector.webhooks.models.WebhookDelivery.Status",
+    },
+    # Nothing from a CDN: the docs pages work offline.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": True},
 }
 
 # --- Celery (https://docs.celeryq.dev/en/stable/userguide/configuration.html)

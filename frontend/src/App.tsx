@@ -5,12 +5,14 @@ import { AuthProvider } from "./auth/AuthContext";
 import { RequireAuth } from "./auth/RequireAuth";
 import { Layout } from "./components/Layout";
 import { LiveProvider } from "./live/LiveContext";
+import { ApiKeysPage } from "./pages/ApiKeysPage";
 import { DashboardPage } from "./pages/DashboardPage";
 import { DetectionPage } from "./pages/DetectionPage";
 import { HistoryPage } from "./pages/HistoryPage";
 import { LoginPage } from "./pages/LoginPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
 import { RegisterPage } from "./pages/RegisterPage";
+import { WebhooksPage } from "./pages/WebhooksPage";
 
 /** After a client-side navigation, move focus to <main> so keyboard and screen reader users start at the new content. */
 function FocusMainOnNavigate() {
@@ -47,6 +49,22 @@ export function App({ client }: { client: ApiClient }) {
                 element={
                   <RequireAuth>
                     <HistoryPage />
+                  </RequireAuth>
+                }
+              />
+              <Route
+                path="/keys"
+                element={
+                  <RequireAuth>
+                    <ApiKeysPage />
+                  </RequireAuth>
+                }
+              />
+              <Route
+                path="/webhooks"
+                element={
+                  <RequireAuth>
+                    <WebhooksPage />
                   </RequireAuth>
                 }
               />

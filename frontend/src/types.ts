@@ -1,121 +1,80 @@
-// The backend contract (ARCHITECTURE.md section 4), as TypeScript types.
+// The backend contract (ARCHITECTURE.md section 4), as TypeScript types. The REST
+// types are aliases of the OpenAPI schema's (docs/openapi.yaml, turned into
+// api/schema.d.ts by `npm run generate:api`, which build and typecheck run), so
+// they cannot drift from the API; only what the schema does not describe (the
+// WebSocket messages, UI-side types) is written by hand.
+import type { components } from "./api/schema";
 
-export type DetectionStatus = "pending" | "processing" | "completed" | "failed";
-export type Assessment = "real" | "likely_fake" | "fake" | "inconclusive";
+type Schemas = components["schemas"];
+
+export type DetectionStatus = Schemas["DetectionStatus"];
+export type Assessment = Schemas["Assessment"];
 /** Why a verdict is inconclusive; "" for every other verdict. */
-export type InconclusiveReason = "no_speech" | "not_speech_like" | "too_short" | "";
+export type InconclusiveReason = Schemas["InconclusiveReason"] | Schemas["BlankEnum"];
 
-export interface ChunkPrediction {
-  /** Probability that the chunk is fake; null until the chunk is scored. */
-  score: number | null;
-  start: number;
-  end: number;
-  speech: boolean;
-  /** Share of the chunk that the voice-activity detector heard as speech (absent in older maps). */
-  speech_ratio?: number;
-  /** The chunk is (nearly) silent (absent in older maps). */
-  silent?: boolean;
-}
+/** `score` is null until the chunk is scored; `speech_ratio` and `silent` are absent in older maps. */
+export type ChunkPrediction = Schemas["ChunkPrediction"];
 
 /** Keys are `chunk_<index>`, in time order. */
 export type ChunkMap = Record<string, ChunkPrediction>;
 
-export interface Progress {
-  done: number;
-  total: number;
-}
+export type Progress = Schemas["Progress"];
 
-export interface VerdictPolicy {
-  likely_fake_threshold: number;
-  fake_threshold: number;
-  /** Least counted speech, in seconds, for a verdict; absent (no minimum) in older policies. */
-  min_speech_seconds?: number;
-}
+/** A detection's recorded policy: {} until its first chunk is scored; older ones lack `min_speech_seconds`. */
+export type RecordedVerdictPolicy = Schemas["VerdictPolicy"];
 
-export interface AudioFileInfo {
-  original_filename: string;
-  file_size_bytes: number;
-  content_type: string;
-  sha256: string;
-  duration_seconds: number | null;
-  sample_rate: number | null;
-  channels: number | null;
-  uploaded_at: string;
-}
+/** A policy the verdict rule can apply: both thresholds (`policyOf` fills in the defaults). */
+export type VerdictPolicy = Required<Pick<RecordedVerdictPolicy, "likely_fake_threshold" | "fake_threshold">> &
+  Pick<RecordedVerdictPolicy, "min_speech_seconds">;
 
-export interface ModelInfo {
-  name: string;
-  version: string;
-  trained: boolean | null;
-  /** Non-empty when the model is an untrained demonstration model. */
-  warning: string;
-}
+export type AudioFileInfo = Schemas["AudioFile"];
+/** `warning` is non-empty when the model is an untrained demonstration model. */
+export type ModelInfo = Schemas["ModelInfo"];
+export type DetectionSummary = Schemas["DetectionSummary"];
+export type Detection = Schemas["Detection"];
+/** A reviewer's label on a completed detection; `Detection.review` is the newest one. */
+export type ReviewerLabel = Schemas["ReviewerLabel"];
+export type ReviewLabel = Schemas["LabelEnum"];
+/** The answer to setting a label: the detection's review fields, updated. */
+export type DetectionReview = Schemas["DetectionReview"];
 
-export interface DetectionSummary {
-  request_id: string;
-  status: DetectionStatus;
-  status_url: string;
-  submitted_at: string;
-  started_at: string | null;
-  completed_at: string | null;
-  file: AudioFileInfo;
-  overall_assessment: Assessment | "";
-  overall_confidence: number | null;
-  inconclusive_reason: InconclusiveReason;
-  /** The server's sentence for the reason; "" unless inconclusive. */
-  inconclusive_message: string;
-  error_message: string;
-  processing_duration_ms: number | null;
-  chunk_count: number | null;
-  model: ModelInfo;
-}
+/** The API's page envelope, around any kind of result. */
+export type Paginated<T> = Omit<Schemas["PaginatedDetectionSummaryList"], "results"> & { results: T[] };
 
-export interface Detection extends DetectionSummary {
-  chunk_predictions: ChunkMap;
-  progress: Progress;
-  verdict_policy: VerdictPolicy;
-}
+export type UploadAccepted = Schemas["UploadAccepted"];
+export type User = Schemas["User"];
+export type TokenPair = Schemas["TokenPair"];
 
-export interface Paginated<T> {
-  count: number;
-  next: string | null;
-  previous: string | null;
-  results: T[];
-}
+/** An API key as listed: never the key itself, which only `ApiKeyCreated` carries, once. */
+export type ApiKey = Schemas["ApiKey"];
+export type ApiKeyCreated = Schemas["ApiKeyCreated"];
+export type ApiKeyScope = Schemas["ApiKeyScope"];
+export type NewApiKey = Schemas["NewApiKeyRequest"];
 
-export interface UploadAccepted {
-  request_id: string;
-  status: DetectionStatus;
-  status_url: string;
-}
-
-export interface User {
-  id: number;
-  username: string;
-  email: string;
-  created_at?: string;
-}
-
-export interface TokenPair {
-  access: string;
-  refresh: string;
-}
+/** A webhook endpoint as listed: never its secret, which only `WebhookEndpointWithSecret` and `WebhookSecret` carry. */
+export type WebhookEndpoint = Schemas["WebhookEndpoint"];
+export type WebhookEndpointWithSecret = Schemas["WebhookEndpointWithSecret"];
+export type WebhookEndpointChange = Schemas["PatchedWebhookEndpointRequest"];
+export type NewWebhookEndpoint = Schemas["WebhookEndpointRequest"];
+export type WebhookSecret = Schemas["WebhookSecret"];
+export type WebhookEventType = Schemas["WebhookEventType"];
+export type WebhookDelivery = Schemas["WebhookDelivery"];
+export type WebhookDeliveryStatus = Schemas["WebhookDeliveryStatus"];
+export type WebhookAttempt = Schemas["WebhookAttempt"];
 
 export type DetectionMessageType = "detection.progress" | "detection.completed" | "detection.failed";
 
-/** What the server pushes on /ws/v1/detections/. */
-export interface DetectionMessage {
-  type: DetectionMessageType;
-  request_id: string;
-  status: DetectionStatus;
-  chunk_predictions: ChunkMap;
-  progress: Progress;
-  overall_assessment?: Assessment | "";
-  overall_confidence?: number | null;
-  inconclusive_reason?: InconclusiveReason;
-  inconclusive_message?: string;
-  error_message?: string;
-}
+/** What the server pushes on /ws/v1/detections/ (docs/websocket.md): the status body's live fields. */
+export type DetectionMessage = { type: DetectionMessageType } & Pick<
+  Detection,
+  "request_id" | "status" | "chunk_predictions" | "progress"
+> &
+  Partial<
+    Pick<
+      Detection,
+      "overall_assessment" | "overall_confidence" | "inconclusive_reason" | "inconclusive_message" | "error_message"
+    >
+  >;
 
 export const TERMINAL_STATUSES: ReadonlySet<DetectionStatus> = new Set(["completed", "failed"]);
 

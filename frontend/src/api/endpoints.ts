@@ -1,5 +1,9 @@
 // One typed function per endpoint of the backend contract.
 import type { Assessment, Detection, DetectionStatus, DetectionSummary, Paginated, TokenPair, User } from "../types";
+import type { ApiKey, ApiKeyCreated, NewApiKey } from "../types";
+import type { DetectionReview, ReviewerLabel, ReviewLabel } from "../types";
+import type { NewWebhookEndpoint, WebhookDelivery, WebhookEndpoint, WebhookEndpointChange } from "../types";
+import type { WebhookEndpointWithSecret, WebhookSecret } from "../types";
 import type { ApiClient } from "./client";
 import { ApiError } from "./errors";
 
@@ -36,8 +40,26 @@ export function currentUser(client: ApiClient, signal?: AbortSignal): Promise<Us
   return client.json<User>("users/me", { signal });
 }
 
+export function listApiKeys(client: ApiClient, signal?: AbortSignal): Promise<ApiKey[]> {
+  return client.json<ApiKey[]>("users/api-keys", { signal });
+}
+
+/** The response is the only place the full key ever appears. */
+export function createApiKey(client: ApiClient, request: NewApiKey): Promise<ApiKeyCreated> {
+  return client.json<ApiKeyCreated>("users/api-keys", { method: "POST", body: JSON.stringify(request) });
+}
+
+export function revokeApiKey(client: ApiClient, prefix: string): Promise<void> {
+  return client.json<void>(`users/api-keys/${encodeURIComponent(prefix)}`, { method: "DELETE" });
+}
+
 export function getDetection(client: ApiClient, requestId: string, signal?: AbortSignal): Promise<Detection> {
   return client.json<Detection>(`audio/status/${encodeURIComponent(requestId)}`, { signal });
+}
+
+/** DELETE audio/status/{id}: the detection, its recording and its chunks, for good. */
+export function deleteDetection(client: ApiClient, requestId: string): Promise<void> {
+  return client.json<void>(`audio/status/${encodeURIComponent(requestId)}`, { method: "DELETE" });
 }
 
 export interface HistoryQuery {
@@ -46,7 +68,11 @@ export interface HistoryQuery {
   status?: DetectionStatus | "";
   verdict?: Assessment | "";
   search?: string;
+  review?: ReviewFilter;
 }
+
+/** A reviewer-label filter: the current label, "none" (unlabelled), or "disagrees" with the model. */
+export type ReviewFilter = ReviewLabel | "none" | "disagrees" | "";
 
 export function historyPath(query: HistoryQuery): string {
   const params = new URLSearchParams();
