@@ -16,7 +16,11 @@ INFERENCE_QUEUE = "inference"
 # Short database work with its own worker: a finished recording's result (and
 # the sweeper's rescue) never waits behind a queue of recordings to decode.
 FINALIZE_QUEUE = "finalize"
-QUEUES = (PREPROCESS_QUEUE, INFERENCE_QUEUE, FINALIZE_QUEUE)
+# Requests to users' webhook receivers: a slow receiver never delays results.
+WEBHOOKS_QUEUE = "webhooks"
+# Deleting recordings and results past their retention (DETECTOR_RETAIN_*_DAYS).
+RETENTION_INTERVAL_SECONDS = 3600
+QUEUES = (PREPROCESS_QUEUE, INFERENCE_QUEUE, FINALIZE_QUEUE, WEBHOOKS_QUEUE)
 
 app = Celery("detector")
 app.config_from_object("django.conf:settings", namespace="CELERY")
@@ -26,8 +30,12 @@ app.conf.task_routes = {
     "inference.score_chunks": {"queue": INFERENCE_QUEUE},
     "inference.finalize_detection": {"queue": FINALIZE_QUEUE},
     "detector.sweep_detections": {"queue": FINALIZE_QUEUE},
+    "detector.apply_retention": {"queue": FINALIZE_QUEUE},
+    "detector.deliver_webhook": {"queue": WEBHOOKS_QUEUE},
+    "detector.dispatch_webhooks": {"queue": WEBHOOKS_QUEUE},
 }
 app.autodiscover_tasks()
+app.autodiscover_tasks(["detector.webhooks"])
 
 
 @app.on_after_finalize.connect
@@ -38,6 +46,21 @@ def schedule_sweeper(sender: Celery, **kwargs: object) -> None:
         settings.DETECTOR_SWEEP_INTERVAL_SECONDS,
         sender.signature("detector.sweep_detections"),
         name="sweep stuck detections",
+    )
+    sender.add_periodic_task(
+        RETENTION_INTERVAL_SECONDS,
+        sender.signature(
+            "detector.apply_retention",
+            options={"expires": RETENTION_INTERVAL_SECONDS},
+        ),
+        name="apply retention",
+    )
+    interval = settings.DETECTOR_WEBHOOK_DISPATCH_INTERVAL_SECONDS
+    sender.add_periodic_task(
+        interval,
+        # Expires: passes missed while the webhooks worker was down are dropped.
+        sender.signature("detector.dispatch_webhooks", options={"expires": interval}),
+        name="dispatch due webhooks",
     )
 
 

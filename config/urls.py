@@ -7,16 +7,25 @@ from django.urls import include
 from django.urls import path
 from django.urls import re_path
 from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularRedocView
 from drf_spectacular.views import SpectacularSwaggerView
 
+from config import errors
 from config import metrics_view
 from config import spa
 
 api_v1: list[URLPattern | URLResolver] = [
     path("users/", include("accounts.urls")),
     path("", include("detector.urls")),
+    path("", include("detector.webhooks.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    # The library's ReDoc page loads web fonts from Google; this one loads nothing remote.
+    path(
+        "redoc/",
+        SpectacularRedocView.as_view(url_name="schema", template_name="api/redoc.html"),
+        name="redoc",
+    ),
 ]
 
 urlpatterns = [

@@ -10,6 +10,10 @@ from detector import services
 from detector.models import AudioFile
 from detector.models import Chunk
 from detector.models import Detection
+from detector.models import DetectionEvent
+from detector.reviews.admin import DetectionDisagreementFilter
+from detector.reviews.admin import ReviewerLabelInline
+from detector.webhooks import admin as webhooks_admin  # noqa: F401 - registers its pages
 
 OPERATOR_FAILURE = "Marked failed by an operator."
 

@@ -152,3 +152,14 @@ class Chunk(models.Model):
 
     def __str__(self) -> str:
         return f"chunk_{self.index} of {self.detection.request_id}"
+
+
+# Models kept in their own modules (webhooks, the custody log, reviewer labels);
+# importing them here registers them with the detector app. Last, because
+# those modules import this one.
+from detector.custody import DetectionEvent as DetectionEvent  # noqa: E402
+from detector.reviews.models import ReviewerLabel as ReviewerLabel  # noqa: E402
+from detector.reviews.models import ThresholdOverride as ThresholdOverride  # noqa: E402
+from detector.webhooks.models import WebhookAttempt as WebhookAttempt  # noqa: E402
+from detector.webhooks.models import WebhookDelivery as WebhookDelivery  # noqa: E402
+from detector.webhooks.models import WebhookEndpoint as WebhookEndpoint  # noqa: E402

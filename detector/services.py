@@ -24,15 +24,24 @@ from redis.exceptions import RedisError
 
 from accounts.models import User
 from config.celery import app as celery_app
+from detector import batches
+from detector import deletion
 from detector.chunk_map import build_chunk_map
+from detector.custody import WORKER
+from detector.custody import record_event
 from detector.events import publish
 from detector.models import AudioFile
+from detector.models import Batch
 from detector.models import Chunk
 from detector.models import Detection
-from detector.sniffing import EXTENSIONS
+from detector.reviews.thresholds import resolve_policy
+from detector.storage import StoredRecording
+from detector.storage import delete_recording
+from detector.storage import save_recording
 from detector.verdict import MIN_SPEECH_KEY
 from detector.verdict import VerdictPolicy
 from detector.verdict import decide
+from detector.webhooks.detections import emit_detection
 from inference import chunk_store
 from inference.chunking import ChunkSpan
 

@@ -15,7 +15,14 @@ from django.conf import settings
 ROOT = Path(__file__).resolve().parents[2]
 DOCKER = ROOT / "docker"
 START = DOCKER / "start"
-START_SCRIPTS = ["web", "worker-preprocess", "worker-inference", "beat"]
+START_SCRIPTS = [
+    "web",
+    "worker-preprocess",
+    "worker-finalize",
+    "worker-webhooks",
+    "worker-inference",
+    "beat",
+]
 APP_ROOT = "/app/"  # where the images put the repository
 
 
@@ -79,12 +86,14 @@ def test_yaml_files_parse(path: str) -> None:
 
 
 def test_compose_runs_every_role() -> None:
-    """The stack: databases, web, both worker kinds (two GPUs), one beat, monitoring."""
+    """The stack: databases, web, the three worker kinds (two GPUs), one beat, monitoring."""
     assert {
         "postgres",
         "redis",
         "web",
         "worker-preprocess",
+        "worker-finalize",
+        "worker-webhooks",
         "worker-inference-0",
         "worker-inference-1",
         "beat",
@@ -103,6 +112,8 @@ def test_compose_commands_are_executable_scripts_in_the_repository() -> None:
     assert set(ours) == {
         "web",
         "worker-preprocess",
+        "worker-finalize",
+        "worker-webhooks",
         "worker-inference-0",
         "worker-inference-1",
         "beat",
@@ -330,6 +341,20 @@ def test_cpu_override_removes_gpu_reservations() -> None:
     assert override["worker-inference-0"]["deploy"] is None  # !reset
     for name in ("worker-preprocess", "worker-inference-0", "beat"):
         assert override[name]["build"]["args"]["TORCH_VARIANT"] == "cpu"
+
+
+def test_each_queue_has_its_own_worker_service() -> None:
+    """preprocess, finalize, webhooks and inference each have their own service."""
+    consumed = {}
+    for name, service in services().items():
+        script = START / Path(service.get("command", [""])[0]).name
+        if name.startswith("worker-") and script.is_file():
+            queues = re.findall(r"--queues (\S+)", script.read_text())
+            consumed[name] = queues
+    assert consumed["worker-preprocess"] == ["preprocess"]
+    assert consumed["worker-finalize"] == ["finalize"]
+    assert consumed["worker-webhooks"] == ["webhooks"]
+    assert consumed["worker-inference-0"] == ["inference"]
 
 
 def test_exactly_one_beat() -> None:

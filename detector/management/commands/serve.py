@@ -110,63 +110,41 @@ class Command(BaseCommand):
                     host,
                     "--port",
                     str(port),
+                    # Empty: forwarded headers are ignored (uvicorn's default trusts loopback).
+                    "--forwarded-allow-ips",
+                    ",".join(settings.DETECTOR_TRUSTED_PROXIES),
                 ],
-                dict(os.environ),
+                lambda: dict(os.environ),
             ),
-            (
-                celery(
-                    "worker",
-                    "-Q",
-                    "preprocess",
-                    "-c",
-                    "1",
-                    "-n",
-                    "preprocess@%h",
-                    "-l",
-                    "info",
-                ),
-                {**os.environ, **metrics_environment(state, "preprocess", 0)},
-            ),
-            (
+            worker_role(state, "preprocess", 0, dict(os.environ)),
+            # Results and the sweeper: never behind the recordings waiting to decode.
+            worker_role(state, "finalize", 1, dict(os.environ)),
+            # Requests to webhook receivers: a slow one never delays results.
+            worker_role(state, "webhooks", 2, dict(os.environ)),
+            Role(
+                "beat",
                 celery("beat", "-s", str(state / "celerybeat-schedule"), "-l", "info"),
-                dict(os.environ),
+                lambda: dict(os.environ),
             ),
         ]
-        for number, device in enumerate(devices.split(",")):
-            worker = celery(
-                "worker",
-                "-Q",
+        roles += [
+            worker_role(
+                state,
                 "inference",
-                "-c",
-                "1",
-                "-n",
-                f"inference{number}@%h",
-                "-l",
-                "info",
+                3 + number,
+                inference_environment(device.strip()),
+                name=f"inference{number}",
             )
-            environment = inference_environment(device.strip())
-            environment.update(
-                metrics_environment(state, f"inference{number}", 1 + number)
-            )
-            commands.append((worker, environment))
-        processes = [
-            subprocess.Popen(command, env=environment)  # noqa: S603 - our own fixed commands
-            for command, environment in commands
+            for number, device in enumerate(devices.split(","))
         ]
         self.stdout.write(
-            self.style.SUCCESS(f"Serving on http://{host}:{port}/ (Ctrl-C stops)")
+            self.style.SUCCESS(
+                f"Serving on http://{host}:{port}/ (Ctrl-C stops; a role that "
+                "exits is restarted)"
+            )
         )
-        try:
-            while all(process.poll() is None for process in processes):
-                time.sleep(1)
-        except KeyboardInterrupt:
-            pass
-        finally:
-            for process in processes:
-                if process.poll() is None:
-                    process.send_signal(signal.SIGTERM)
-            for process in processes:
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+        Supervisor(roles, report=self.report).run()
+
+    def report(self, line: str) -> None:
+        self.stdout.write(line)
+        self.stdout.flush()  # a pipe (a log file, a test) sees each line at once

@@ -99,3 +99,61 @@ export async function fetchRecording(client: ApiClient, requestId: string, signa
   if (!response.ok) throw await ApiError.fromResponse(response);
   return response.blob();
 }
+
+// --- Webhooks
+
+function webhookPath(id: string, action = ""): string {
+  return `webhooks/${encodeURIComponent(id)}${action ? `/${action}` : ""}`;
+}
+
+/** The user's endpoints (the first page holds them all: the server caps how many there are). */
+export async function listWebhooks(client: ApiClient, signal?: AbortSignal): Promise<WebhookEndpoint[]> {
+  const page = await client.json<Paginated<WebhookEndpoint>>("webhooks?page_size=100", { signal });
+  return page.results;
+}
+
+export function createWebhook(client: ApiClient, endpoint: NewWebhookEndpoint): Promise<WebhookEndpointWithSecret> {
+  return client.json<WebhookEndpointWithSecret>("webhooks", { method: "POST", body: JSON.stringify(endpoint) });
+}
+
+export function updateWebhook(client: ApiClient, id: string, change: WebhookEndpointChange): Promise<WebhookEndpoint> {
+  return client.json<WebhookEndpoint>(webhookPath(id), { method: "PATCH", body: JSON.stringify(change) });
+}
+
+export function deleteWebhook(client: ApiClient, id: string): Promise<void> {
+  return client.json<void>(webhookPath(id), { method: "DELETE" });
+}
+
+export function rotateWebhookSecret(client: ApiClient, id: string): Promise<WebhookSecret> {
+  return client.json<WebhookSecret>(webhookPath(id, "rotate-secret"), { method: "POST" });
+}
+
+/** Queue a `webhook.test` event; its attempt shows up in the deliveries shortly after. */
+export function sendWebhookTest(client: ApiClient, id: string): Promise<WebhookDelivery> {
+  return client.json<WebhookDelivery>(webhookPath(id, "test"), { method: "POST" });
+}
+
+export function listWebhookDeliveries(
+  client: ApiClient,
+  id: string,
+  signal?: AbortSignal,
+): Promise<Paginated<WebhookDelivery>> {
+  return client.json<Paginated<WebhookDelivery>>(`${webhookPath(id, "deliveries")}?page_size=10`, { signal });
+}
+
+function labelPath(requestId: string, suffix: "label" | "labels"): string {
+  return `audio/status/${encodeURIComponent(requestId)}/${suffix}`;
+}
+
+/** Set the caller's label on a completed detection (PUT audio/status/{id}/label); history is kept. */
+export function setLabel(client: ApiClient, requestId: string, label: ReviewLabel, comment: string): Promise<DetectionReview> {
+  return client.json<DetectionReview>(labelPath(requestId, "label"), {
+    method: "PUT",
+    body: JSON.stringify({ label, comment }),
+  });
+}
+
+/** Every label set on the detection, newest first. */
+export function listLabels(client: ApiClient, requestId: string, signal?: AbortSignal): Promise<ReviewerLabel[]> {
+  return client.json<ReviewerLabel[]>(labelPath(requestId, "labels"), { signal });
+}

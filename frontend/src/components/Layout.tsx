@@ -28,6 +28,12 @@ export function Layout() {
               <NavLink to="/history" className="nav__link">
                 History
               </NavLink>
+              <NavLink to="/keys" className="nav__link">
+                API keys
+              </NavLink>
+              <NavLink to="/webhooks" className="nav__link">
+                Webhooks
+              </NavLink>
             </nav>
           ) : null}
           <div className="topbar__user">

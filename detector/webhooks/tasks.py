@@ -1,0 +1,25 @@
+"""The "webhooks" queue's tasks: one attempt of a delivery, and the periodic dispatcher."""
+
+import logging
+
+from celery import shared_task
+
+from detector.webhooks import delivery
+from detector.webhooks import queueing
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="detector.deliver_webhook", ignore_result=True)
+def deliver_webhook(delivery_id: int, attempt: int) -> None:
+    """Send attempt number ``attempt`` of a delivery, unless it was sent already."""
+    delivery.deliver(delivery_id, attempt)
+
+
+@shared_task(name="detector.dispatch_webhooks", ignore_result=True)
+def dispatch_webhooks() -> int:
+    """Queue the deliveries that are due: retries, and those whose message was lost."""
+    queued = queueing.dispatch_due()
+    if queued:
+        logger.info("webhook dispatcher queued %s deliveries", queued)
+    return queued
