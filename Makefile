@@ -6,9 +6,9 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 TCMALLOC := $(wildcard /usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4)
-SYSTEM_PACKAGES := ffmpeg espeak-ng flite festival sox libgoogle-perftools4 chromium chromium-driver
+SYSTEM_PACKAGES := ffmpeg espeak-ng flite festival sox libgoogle-perftools4 chromium chromium-driver poppler-utils
 
-.PHONY: run test test-python test-frontend test-browser lint fmt migrate frontend model demo-model bench setup system-deps database
+.PHONY: run test test-python test-frontend test-browser lint fmt migrate frontend model demo-model bench chaos setup system-deps database schema
 
 # Set up everything that is missing, then serve web, workers and scheduler until Ctrl-C.
 run: setup migrate frontend demo-model

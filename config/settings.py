@@ -452,7 +452,20 @@ if DETECTOR_LIKELY_FAKE_THRESHOLD > DETECTOR_FAKE_THRESHOLD:
     raise ImproperlyConfigured(
         "DETECTOR_LIKELY_FAKE_THRESHOLD must not exceed DETECTOR_FAKE_THRESHOLD"
     )
+# calibration_report --fit: the fewest genuine + synthetic labels it fits on, and
+# the share of genuine recordings its proposed fake threshold may flag.
+DETECTOR_CALIBRATION_MIN_LABELS = env.int("DETECTOR_CALIBRATION_MIN_LABELS", default=50)
+DETECTOR_CALIBRATION_MAX_FALSE_ALARM = env_fraction(
+    "DETECTOR_CALIBRATION_MAX_FALSE_ALARM", 0.01
+)
 DETECTOR_MAX_ATTEMPTS = env.int("DETECTOR_MAX_ATTEMPTS", default=3)
+# Retries of a task hit by a PostgreSQL or Redis outage: doubling from the delay
+# to the cap, each between half and all of it; the defaults span 2 to 4 minutes.
+DETECTOR_TASK_MAX_RETRIES = env.int("DETECTOR_TASK_MAX_RETRIES", default=8)
+DETECTOR_RETRY_DELAY_SECONDS = env.float("DETECTOR_RETRY_DELAY_SECONDS", default=2.0)
+DETECTOR_RETRY_MAX_DELAY_SECONDS = env.float(
+    "DETECTOR_RETRY_MAX_DELAY_SECONDS", default=60.0
+)
 # A pending detection older than this was never picked up: enqueue it again.
 DETECTOR_PENDING_REQUEUE_SECONDS = env.int(
     "DETECTOR_PENDING_REQUEUE_SECONDS", default=120
@@ -462,8 +475,25 @@ DETECTOR_SWEEP_INTERVAL_SECONDS = env.int("DETECTOR_SWEEP_INTERVAL_SECONDS", def
 DETECTOR_STALLED_SECONDS = env.int(
     "DETECTOR_STALLED_SECONDS", default=2 * CELERY_TASK_TIME_LIMIT
 )
+# Health never waits longer than this, and reuses a result for the cache time.
 DETECTOR_HEALTH_TIMEOUT_SECONDS = env.float(
     "DETECTOR_HEALTH_TIMEOUT_SECONDS", default=1.0
+)
+DETECTOR_HEALTH_CACHE_SECONDS = env.float("DETECTOR_HEALTH_CACHE_SECONDS", default=2.0)
+# Workers announce themselves this often; three missed beats mean gone.
+DETECTOR_WORKER_HEARTBEAT_SECONDS = env.int(
+    "DETECTOR_WORKER_HEARTBEAT_SECONDS", default=5
+)
+
+# --- Evidence reports (detector/report/)
+# PDFs rendered at once per web process; a caller waits this long for a slot, then 503.
+DETECTOR_REPORT_CONCURRENCY = env.int("DETECTOR_REPORT_CONCURRENCY", default=2)
+DETECTOR_REPORT_WAIT_SECONDS = env.float("DETECTOR_REPORT_WAIT_SECONDS", default=15.0)
+if DETECTOR_REPORT_CONCURRENCY < 1:
+    raise ImproperlyConfigured("DETECTOR_REPORT_CONCURRENCY must be at least 1")
+# How long a run's timeline figure stays cached in Redis.
+DETECTOR_REPORT_FIGURE_CACHE_SECONDS = env.int(
+    "DETECTOR_REPORT_FIGURE_CACHE_SECONDS", default=7 * 24 * 3600
 )
 
 # --- Metrics (web: /metrics via config.metrics_view; workers: inference.worker_metrics)

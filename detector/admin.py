@@ -33,6 +33,25 @@ class AudioFileAdmin(admin.ModelAdmin):
     search_fields = ("original_filename", "user__username", "sha256")
     readonly_fields = [field.name for field in AudioFile._meta.fields]
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # recordings come from uploads, with their stored file
+
+
+class DetectionEventInline(admin.TabularInline):
+    """The custody log, read-only: entries are written by the actions themselves."""
+
+    model = DetectionEvent
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "custody log"
+    fields = ("created_at", "action", "actor_name", "details")
+    readonly_fields = fields
+
+    def has_add_permission(
+        self, request: HttpRequest, obj: Detection | None = None
+    ) -> bool:
+        return False
+
 
 class ChunkInline(admin.TabularInline):
     model = Chunk
@@ -83,9 +102,12 @@ class DetectionAdmin(admin.ModelAdmin):
         *(field.name for field in Detection._meta.fields),
         "inconclusive_message",
     ]
-    inlines = (ChunkInline,)
+    inlines = (ChunkInline, ReviewerLabelInline, DetectionEventInline)
     actions = ("requeue", "mark_failed")
     date_hierarchy = "submitted_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # only an upload creates a detection (an empty form was a 500)
 
     @admin.display(description="file", ordering="audio_file__original_filename")
     def file_name(self, detection: Detection) -> str:

@@ -113,6 +113,13 @@ class DetectionSummarySerializer(ReviewFieldsMixin, serializers.ModelSerializer)
 class DetectionSerializer(DetectionSummarySerializer):
     chunk_predictions = serializers.SerializerMethodField()
     progress = serializers.SerializerMethodField()
+    verdict_policy = VerdictPolicySerializer(read_only=True)
+    thresholds_source = serializers.ChoiceField(
+        choices=("model", "override"),
+        read_only=True,
+        help_text="model: the model's own thresholds; override: thresholds "
+        "recalibrated from reviewer labels (calibration_report --write).",
+    )
 
     class Meta(DetectionSummarySerializer.Meta):
         fields = (

@@ -82,45 +82,118 @@ def recorded_policy(record: Mapping[str, float]) -> tuple[VerdictPolicy, float]:
 # --- Submission
 
 
-def submit_upload(user: User, upload: UploadedFile, content_type: str) -> Detection:
+def submit_upload(
+    user: User,
+    upload: UploadedFile,
+    content_type: str,
+    *,
+    retain_audio: bool = True,
+    batch: Batch | None = None,
+) -> Detection:
     """Store the upload under a new name, record it, and queue it once committed."""
-    digest = hashlib.sha256()
-    for block in upload.chunks():
-        digest.update(block)
-    upload.seek(0)
-    stored_name = default_storage.save(
-        f"uploads/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{EXTENSIONS[content_type]}",
-        upload,
+    stored = save_recording(upload, content_type)
+    audio_file = AudioFile(
+        user=user,
+        original_filename=(upload.name or "recording")[-255:],
+        file_size_bytes=stored.size,
+        storage_type=settings.DETECTOR_STORAGE,
+        storage_path=stored.path,
+        content_type=content_type,
+        sha256=stored.sha256,
+        retain_audio=retain_audio,
     )
     try:
-        with transaction.atomic():
-            audio_file = AudioFile.objects.create(
-                user=user,
-                original_filename=(upload.name or "recording")[-255:],
-                file_size_bytes=upload.size or 0,
-                storage_type=settings.DETECTOR_STORAGE,
-                storage_path=stored_name,
-                content_type=content_type,
-                sha256=digest.hexdigest(),
-            )
-            detection = Detection.objects.create(audio_file=audio_file, user=user)
-            transaction.on_commit(
-                partial(enqueue_preparation, str(detection.request_id))
-            )
+        return _record_submission(audio_file, batch)
     except Exception:
-        default_storage.delete(stored_name)
+        delete_recording(stored.path)
         raise
-    logger.info("detection %s submitted by user %s", detection.request_id, user.pk)
+
+
+def submit_url(
+    user: User, url: str, name: str, *, retain_audio: bool = True
+) -> Detection:
+    """Record an upload by link; its worker fetches the bytes (``detector.remote``)."""
+    audio_file = AudioFile(
+        user=user,
+        original_filename=name[-255:],
+        file_size_bytes=0,
+        storage_type=settings.DETECTOR_STORAGE,
+        storage_path="",
+        content_type="",
+        sha256="",
+        source_url=url,
+        retain_audio=retain_audio,
+    )
+    return _record_submission(audio_file, None)
+
+
+def _record_submission(audio_file: AudioFile, batch: Batch | None) -> Detection:
+    with transaction.atomic():
+        audio_file.save()
+        detection = Detection.objects.create(
+            audio_file=audio_file, user=audio_file.user, batch=batch
+        )
+        record_event(
+            detection,
+            "uploaded",
+            actor=audio_file.user,
+            file_name=audio_file.original_filename,
+            sha256=audio_file.sha256,
+            source_url=audio_file.source_url,
+        )
+        transaction.on_commit(
+            partial(
+                enqueue_preparation, str(detection.request_id), detection.generation
+            )
+        )
+    logger.info(
+        "detection %s submitted by user %s", detection.request_id, audio_file.user_id
+    )
     return detection
 
 
-def enqueue_preparation(request_id: str) -> bool:
-    """Queue the first pipeline step; a broker outage leaves it to the sweeper."""
+def attach_fetched_recording(
+    request_id: str, generation: int, stored: StoredRecording, content_type: str
+) -> Detection | None:
+    """Record the bytes a worker fetched for an upload by link.
+
+    Under the row lock, so a detection deleted or re-queued during the fetch
+    keeps no bytes: they are removed here instead.
+    """
+    with transaction.atomic():
+        detection = _locked(request_id, generation, Status.PROCESSING)
+        if detection is not None:
+            AudioFile.objects.filter(pk=detection.audio_file_id).update(
+                storage_path=stored.path,
+                sha256=stored.sha256,
+                file_size_bytes=stored.size,
+                content_type=content_type,
+            )
+    if detection is None:
+        delete_recording(stored.path)
+        return None
+    return Detection.objects.select_related("audio_file").get(pk=detection.pk)
+
+
+def enqueue_preparation(request_id: str, generation: int) -> bool:
+    """Queue a run's first step; a broker outage leaves it to the sweeper."""
     try:
-        celery_app.send_task(PREPARE_AUDIO_TASK, args=[request_id])
+        # ignore_result: nobody waits on it, and subscribing to the result in
+        # Redis would raise past this handler while Redis is down.
+        celery_app.send_task(
+            PREPARE_AUDIO_TASK, args=[request_id, generation], ignore_result=True
+        )
     except (BrokerError, RedisError, OSError):
         logger.warning(
             "broker unreachable; %s stays pending for the sweeper", request_id
+        )
+        # No message exists to wait for: make the row due at the sweeper's next
+        # pass, so it is queued within one sweep interval of the broker's return.
+        Detection.objects.filter(
+            request_id=request_id, generation=generation, status=Status.PENDING
+        ).update(
+            updated_at=timezone.now()
+            - timedelta(seconds=settings.DETECTOR_PENDING_REQUEUE_SECONDS)
         )
         return False
     return True
@@ -129,31 +202,43 @@ def enqueue_preparation(request_id: str) -> bool:
 # --- The pipeline's steps
 
 
-def claim_for_processing(request_id: str, task_id: str) -> Detection | None:
+def claim_for_processing(
+    request_id: str, generation: int, task_id: str
+) -> Detection | None:
     """Move pending -> processing for this task; None if there is nothing to do.
 
     The same task may claim again: a retry, or a redelivery after its worker
     died. Every claim counts an attempt; past the limit it raises, and the
     task's failure path fails the detection, so a file that crashes its
-    worker cannot loop forever.
+    worker cannot loop forever. A task of an older run claims nothing.
     """
     now = timezone.now()
-    claimed = (
-        Detection.objects.filter(request_id=request_id)
-        .filter(Q(status=Status.PENDING) | Q(status=Status.PROCESSING, task_id=task_id))
-        .update(
-            status=Status.PROCESSING,
-            task_id=task_id,
-            started_at=now,
-            attempts=F("attempts") + 1,
-            updated_at=now,
+    with transaction.atomic():
+        claimed = (
+            Detection.objects.filter(request_id=request_id, generation=generation)
+            .filter(
+                Q(status=Status.PENDING) | Q(status=Status.PROCESSING, task_id=task_id)
+            )
+            .update(
+                status=Status.PROCESSING,
+                task_id=task_id,
+                started_at=now,
+                attempts=F("attempts") + 1,
+                updated_at=now,
+            )
         )
-    )
-    if not claimed:
-        return None
-    detection = Detection.objects.select_related("audio_file").get(
-        request_id=request_id
-    )
+        if not claimed:
+            return None
+        detection = Detection.objects.select_related("audio_file").get(
+            request_id=request_id
+        )
+        record_event(
+            detection,
+            "processing_started",
+            actor=WORKER,
+            run=generation,
+            attempt=detection.attempts,
+        )
     if detection.attempts > settings.DETECTOR_MAX_ATTEMPTS:
         raise AttemptsExhaustedError(
             f"Processing this recording stopped {detection.attempts - 1} times "
@@ -291,7 +376,17 @@ def complete_detection(request_id: str, generation: int) -> Detection | None:
         detection.completed_at = now
         detection.processing_duration_ms = _elapsed_ms(detection, now)
         detection.save()
-    _delete_keys(request_id)
+        record_event(
+            detection,
+            "completed",
+            actor=WORKER,
+            verdict=verdict.assessment,
+            confidence=verdict.confidence,
+        )
+        # In the same transaction: the deliveries exist exactly when the result does.
+        emit_detection(detection, "detection.completed")
+        _after_final(detection)
+    delete_run_keys(request_id, generation)
     publish(detection, "detection.completed")
     logger.info(
         "detection %s completed: %s %s",
@@ -327,92 +422,83 @@ def fail_detection(
             detection.completed_at = now
             detection.processing_duration_ms = _elapsed_ms(detection, now)
             detection.save()
-    _delete_keys(request_id)
+            record_event(
+                detection,
+                "failed",
+                actor=WORKER if generation is not None else actor,
+                message=message,
+            )
+            emit_detection(detection, "detection.failed")
+            _after_final(detection)
     if detection is not None:
+        delete_run_keys(request_id, detection.generation)
         publish(detection, "detection.failed")
         logger.warning("detection %s failed: %s", request_id, message)
+    elif generation is not None:
+        delete_run_keys(request_id, generation)
     return detection
 
 
-def requeue_detection(detection: Detection) -> bool:
-    """Start a failed or stuck detection over (an operator's action)."""
+def requeue_detection(detection: Detection, actor: User | None = None) -> bool:
+    """Start a failed or stuck detection over as a new run (an operator's action)."""
+    request_id = str(detection.request_id)
     with transaction.atomic():
-        moved = Detection.objects.filter(
-            pk=detection.pk, status__in=[Status.FAILED, Status.PROCESSING]
-        ).update(
-            status=Status.PENDING,
-            attempts=0,
-            task_id="",
-            error_message="",
-            results={},
-            started_at=None,
-            completed_at=None,
-            processing_duration_ms=None,
-            updated_at=timezone.now(),
+        current = _locked(request_id, None, Status.FAILED, Status.PROCESSING)
+        if current is None:
+            return False
+        old_generation = current.generation
+        current.status = Status.PENDING
+        current.generation = old_generation + 1
+        current.attempts = 0
+        current.task_id = ""
+        current.error_message = ""
+        current.results = {}
+        current.started_at = None
+        current.completed_at = None
+        current.processing_duration_ms = None
+        current.save()
+        Chunk.objects.filter(detection=current).delete()
+        record_event(current, "requeued", actor=actor, run=current.generation)
+        transaction.on_commit(
+            partial(enqueue_preparation, request_id, current.generation)
         )
-        if moved:
-            Chunk.objects.filter(detection=detection).delete()
-            transaction.on_commit(
-                partial(enqueue_preparation, str(detection.request_id))
-            )
-    if moved:
-        _delete_keys(str(detection.request_id))
-    return bool(moved)
-
-
-# --- The sweeper
-
-
-@dataclass(frozen=True)
-class SweepReport:
-    requeued_pending: int
-    restarted_stalled: int
-
-
-def sweep() -> SweepReport:
-    """Rescue detections that a lost message or a killed worker left behind.
-
-    A stalled detection goes back to pending and is enqueued again; its next
-    claim counts an attempt, so one that keeps stalling ends failed.
-    """
-    now = timezone.now()
-    stalled = Detection.objects.filter(
-        status=Status.PROCESSING,
-        updated_at__lt=now - timedelta(seconds=settings.DETECTOR_STALLED_SECONDS),
-    ).values_list("request_id", flat=True)
-    restarted = 0
-    for request_id in stalled:
-        moved = Detection.objects.filter(
-            request_id=request_id, status=Status.PROCESSING
-        ).update(status=Status.PENDING, task_id="", updated_at=now)
-        if moved:
-            _delete_keys(str(request_id))
-            enqueue_preparation(str(request_id))
-            restarted += 1
-    waiting = Detection.objects.filter(
-        status=Status.PENDING,
-        updated_at__lt=now
-        - timedelta(seconds=settings.DETECTOR_PENDING_REQUEUE_SECONDS),
-    ).values_list("request_id", flat=True)
-    requeued = 0
-    for request_id in waiting:
-        # Touch the row so the next sweep waits a full interval before trying again.
-        Detection.objects.filter(request_id=request_id, status=Status.PENDING).update(
-            updated_at=now
-        )
-        requeued += enqueue_preparation(str(request_id))
-    return SweepReport(requeued_pending=requeued, restarted_stalled=restarted)
+    delete_run_keys(request_id, old_generation)
+    return True
 
 
 # --- Helpers
 
 
-def _locked(request_id: str, *statuses: str) -> Detection | None:
-    return (
-        Detection.objects.select_for_update()
-        .filter(request_id=request_id, status__in=statuses)
-        .first()
+def _after_final(detection: Detection) -> None:
+    """Once the final state commits: drop bytes the upload asked not to keep, end its batch.
+
+    Robust: neither may undo the committed result; the hourly retention task
+    deletes unretained bytes that a storage outage kept, and the sweeper
+    completes a batch whose completion was lost.
+    """
+    transaction.on_commit(
+        partial(
+            deletion.discard_audio,
+            AudioFile.objects.filter(pk=detection.audio_file_id, retain_audio=False),
+        ),
+        robust=True,
     )
+    if detection.batch_id is not None:
+        transaction.on_commit(
+            partial(batches.member_finished, detection.batch_id), robust=True
+        )
+
+
+def _locked(
+    request_id: str, generation: int | None, *statuses: str
+) -> Detection | None:
+    """The detection, row-locked, if it is in one of ``statuses`` (and that run)."""
+    rows = Detection.objects.select_for_update().filter(
+        request_id=request_id, status__in=statuses
+    )
+    if generation is not None:
+        rows = rows.filter(generation=generation)
+    return rows.first()
 
 
 def _elapsed_ms(detection: Detection, now: datetime) -> int | None:

@@ -13,8 +13,21 @@ logger = logging.getLogger(__name__)
 @shared_task(name="detector.sweep_detections")
 def sweep_detections() -> dict[str, int]:
     """Re-enqueue forgotten pending detections and rescue or fail stalled ones."""
-    report = services.sweep()
+    report = recovery.sweep()
     metrics.record_sweep(vars(report))
     if any(vars(report).values()):
         logger.info("sweeper: %s", report)
+    if completed := batches.complete_finished_batches():
+        logger.info(
+            "sweeper: completed %s batches whose completion was lost", completed
+        )
+    return vars(report)
+
+
+@shared_task(name="detector.apply_retention")
+def apply_retention() -> dict[str, int]:
+    """Delete recordings and results past DETECTOR_RETAIN_AUDIO_DAYS / _RESULTS_DAYS."""
+    report = retention.apply_retention()
+    if any(vars(report).values()):
+        logger.info("retention: %s", report)
     return vars(report)

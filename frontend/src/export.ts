@@ -34,7 +34,12 @@ export function exportFileName(detection: Pick<Detection, "request_id" | "file">
 
 /** Hands a text to the browser as a file download. */
 export function downloadText(text: string, fileName: string, mimeType: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: mimeType }));
+  downloadBlob(new Blob([text], { type: mimeType }), fileName);
+}
+
+/** Hands bytes to the browser as a file download. */
+export function downloadBlob(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob);
   const link = document.createElement("a");
   link.href = url;
   link.download = fileName;

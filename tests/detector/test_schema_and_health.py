@@ -70,8 +70,40 @@ def test_health_names_redis_when_it_is_down(
     import redis
 
     dead = redis.Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.2)
-    monkeypatch.setattr(health.chunk_store, "client", lambda: dead)
+    monkeypatch.setattr(health, "redis_client", lambda: dead)
     monkeypatch.setitem(health.CHECKS, "inference_workers", lambda: None)
     response = api_client.get("/api/v1/health")
     assert response.status_code == 503
     assert response.json()["checks"]["redis"].startswith("redis unreachable")
+
+
+def test_health_reuses_a_result_within_the_cache_time(
+    api_client: APIClient, monkeypatch: pytest.MonkeyPatch, settings: object
+) -> None:
+    """Calls within DETECTOR_HEALTH_CACHE_SECONDS share one round of checks."""
+    settings.DETECTOR_HEALTH_CACHE_SECONDS = 60  # type: ignore[attr-defined]
+    monkeypatch.setattr(health, "_rounds", health.Rounds())
+    calls: list[int] = []
+    monkeypatch.setitem(health.CHECKS, "inference_workers", lambda: calls.append(1))
+    for _ in range(5):
+        assert api_client.get("/api/v1/health").status_code == 200
+    assert calls == [1]
+
+
+def test_health_answers_within_its_timeout_when_a_check_hangs(
+    api_client: APIClient, monkeypatch: pytest.MonkeyPatch, settings: object
+) -> None:
+    """A check that never returns is reported as such once the timeout passes."""
+    settings.DETECTOR_HEALTH_TIMEOUT_SECONDS = 0.2  # type: ignore[attr-defined]
+    release = threading.Event()
+    monkeypatch.setitem(health.CHECKS, "database", lambda: release.wait(10) and None)
+    monkeypatch.setitem(health.CHECKS, "inference_workers", lambda: None)
+    try:
+        started = time.monotonic()
+        response = api_client.get("/api/v1/health")
+        elapsed = time.monotonic() - started
+    finally:
+        release.set()
+    assert response.status_code == 503
+    assert response.json()["checks"]["database"] == "no answer within 0.2 s"
+    assert elapsed < 2

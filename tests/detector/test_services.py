@@ -179,20 +179,81 @@ def test_requeue_restarts_failed_detection() -> None:
     assert not detection.chunks.exists()
 
 
-def test_sweep_requeues_old_pending_and_restarts_stalled(settings) -> None:
-    """Old pending rows are enqueued again; stalled processing rows go back to pending."""
-    fresh = DetectionFactory()
-    forgotten = DetectionFactory()
-    stalled = DetectionFactory(status=Status.PROCESSING, attempts=1)
-    busy = DetectionFactory(status=Status.PROCESSING, attempts=1)
-    age(forgotten, settings.DETECTOR_PENDING_REQUEUE_SECONDS + 5)
-    age(stalled, settings.DETECTOR_STALLED_SECONDS + 5)
-    report = services.sweep()
-    assert report == services.SweepReport(requeued_pending=1, restarted_stalled=1)
-    stalled.refresh_from_db()
-    busy.refresh_from_db()
-    assert stalled.status == Status.PENDING
-    assert busy.status == Status.PROCESSING
-    queued = chunk_store.client().lrange("preprocess", 0, -1)
-    assert len(queued) == 2
-    assert all(str(fresh.request_id).encode() not in message for message in queued)
+def put_run_chunks(request_id: str, generation: int) -> None:
+    chunk_store.put_chunks(request_id, generation, [b"\x00\x00" * 10] * 2)
+    chunk_store.count_attempt(request_id, generation, 0)
+
+
+def run_keys(request_id: str, generation: int) -> list[bytes]:
+    return sorted(chunk_store.client().keys(f"*:{request_id}:{generation}:*"))
+
+
+def test_claim_ignores_a_task_of_an_older_run() -> None:
+    """A prepare_audio of a run that was re-queued claims nothing."""
+    detection = DetectionFactory(generation=1)
+    assert services.claim_for_processing(str(detection.request_id), 0, "old") is None
+    detection.refresh_from_db()
+    assert (detection.status, detection.attempts) == (Status.PENDING, 0)
+
+
+def test_older_run_changes_nothing_and_drops_only_its_own_keys() -> None:
+    """Every step of a stale run is a no-op that removes its keys, never the new run's."""
+    detection = DetectionFactory(status=Status.PROCESSING, generation=1)
+    request_id = str(detection.request_id)
+    services.record_chunk_plan(request_id, 1, [ChunkSpan(0, 0, 64000)], [1.0], [-9.0])
+    put_run_chunks(request_id, 1)
+    model = services.ScoringModel("m", "1", True, services.settings_policy())
+
+    put_run_chunks(request_id, 0)
+    assert services.record_chunk_plan(request_id, 0, [], [], []) is None
+    assert run_keys(request_id, 0) == []
+    put_run_chunks(request_id, 0)
+    assert services.record_scores(request_id, 0, {0: 0.9}, model) is None
+    assert services.complete_detection(request_id, 0) is None
+    assert run_keys(request_id, 0) == []
+    put_run_chunks(request_id, 0)
+    assert services.fail_detection(request_id, "old run failed", 0) is None
+    assert run_keys(request_id, 0) == []
+
+    detection.refresh_from_db()
+    assert detection.status == Status.PROCESSING
+    assert detection.chunks.get().score is None
+    assert len(run_keys(request_id, 1)) == 3  # two chunks and the attempts counter
+
+
+def test_requeue_starts_a_new_run_while_the_old_one_scores(
+    django_capture_on_commit_callbacks,
+) -> None:
+    """Re-queueing a processing detection drops the old run's keys and queues run 1."""
+    detection = DetectionFactory(status=Status.PROCESSING, task_id="t", attempts=1)
+    request_id = str(detection.request_id)
+    put_run_chunks(request_id, 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.requeue_detection(detection)
+    detection.refresh_from_db()
+    assert (detection.status, detection.generation, detection.attempts) == (
+        Status.PENDING,
+        1,
+        0,
+    )
+    assert run_keys(request_id, 0) == []
+    (message,) = chunk_store.client().lrange("preprocess", 0, -1)
+    assert f"['{request_id}', 1]".encode() in message
+
+
+def test_requeue_leaves_completed_and_pending_alone() -> None:
+    """Only failed or processing detections are re-queued; a result stays the result."""
+    for status in (Status.COMPLETED, Status.PENDING):
+        detection = DetectionFactory(status=status)
+        assert not services.requeue_detection(detection)
+        detection.refresh_from_db()
+        assert (detection.status, detection.generation) == (status, 0)
+
+
+def test_operator_failure_fails_the_current_run() -> None:
+    """Without a run, fail_detection fails whatever run is current and drops its keys."""
+    detection = DetectionFactory(status=Status.PROCESSING, generation=2)
+    request_id = str(detection.request_id)
+    put_run_chunks(request_id, 2)
+    assert services.fail_detection(request_id, "Stopped by an operator.") is not None
+    assert run_keys(request_id, 2) == []

@@ -1,9 +1,13 @@
 import { Link, useParams } from "react-router-dom";
+import { AudioGoneNote } from "../components/AudioGoneNote";
+import { DeleteDetectionButton } from "../components/DeleteDetectionButton";
 import { DownloadButtons } from "../components/DownloadButtons";
 import { FileDetails } from "../components/FileDetails";
 import { ModelInfo, ModelWarning } from "../components/ModelInfo";
 import { ProgressBar } from "../components/ProgressBar";
 import { RecordingPlayer } from "../components/RecordingPlayer";
+import { ReviewerLabelBox } from "../components/ReviewerLabel";
+import { ReportButtons } from "../components/ReportButtons";
 import { StatusBadge } from "../components/StatusBadge";
 import { VerdictPanel } from "../components/VerdictPanel";
 import { useDetection } from "../hooks/useDetection";
@@ -68,18 +72,25 @@ function DetectionView({ requestId }: { requestId: string }) {
       {detection.model ? <ModelWarning model={detection.model} /> : null}
       <div className="detection__grid">
         <div className="detection__main">
-          <RecordingPlayer
-            recording={recording}
-            chunks={detection.chunk_predictions ?? {}}
-            fileDuration={detection.file?.duration_seconds ?? null}
-            policy={policyOf(detection.verdict_policy)}
-          />
+          {detection.file?.audio_deleted_at ? (
+            <AudioGoneNote deletedAt={detection.file.audio_deleted_at} />
+          ) : (
+            <RecordingPlayer
+              recording={recording}
+              chunks={detection.chunk_predictions ?? {}}
+              fileDuration={detection.file?.duration_seconds ?? null}
+              policy={policyOf(detection.verdict_policy)}
+            />
+          )}
         </div>
         <aside className="detection__side panel" aria-label="Verdict and details">
           <VerdictPanel detection={detection} />
           {detection.model ? <ModelInfo model={detection.model} /> : null}
           <FileDetails detection={detection} />
           <DownloadButtons detection={detection} />
+          <ReportButtons detection={detection} />
+          <ReviewerLabelBox detection={detection} />
+          <DeleteDetectionButton requestId={requestId} fileName={detection.file?.original_filename ?? "this recording"} />
         </aside>
       </div>
     </div>
