@@ -95,6 +95,7 @@ class DetectionAdmin(admin.ModelAdmin):
         "inconclusive_reason",
         "model_name",
         "model_trained",
+        DetectionDisagreementFilter,
     )
     list_select_related = ("user", "audio_file")
     search_fields = ("request_id", "user__username", "audio_file__original_filename")

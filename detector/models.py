@@ -97,6 +97,25 @@ class Detection(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     # The Celery task that holds the claim; its retries and redeliveries may resume it.
     task_id = models.CharField(max_length=64, blank=True)
+    # Which run owns the detection: every re-queue or restart starts a new one.
+    # Tasks and chunk keys carry it, so an old run's late tasks change nothing.
+    generation = models.PositiveIntegerField(default=0)
+    batch = models.ForeignKey(
+        Batch,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="detections",
+    )
+    # Thresholds recalibrated from reviewers' labels that decided this verdict;
+    # null when the model's own did. Protected: a result keeps its provenance.
+    threshold_override = models.ForeignKey(
+        "detector.ThresholdOverride",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="detections",
+    )
 
     class Meta:
         # user and request_id are indexed by their foreign key and unique constraint.
@@ -119,6 +138,11 @@ class Detection(models.Model):
             MIN_SPEECH_KEY, settings.DETECTOR_MIN_SPEECH_SECONDS
         )
         return reason_message(self.inconclusive_reason, float(minimum))
+
+    @property
+    def thresholds_source(self) -> str:
+        """Whose thresholds decided the verdict: the model's, or a label-fitted override."""
+        return "override" if self.threshold_override_id else "model"
 
 
 class Chunk(models.Model):

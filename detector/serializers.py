@@ -11,6 +11,9 @@ from detector.chunk_map import current_chunk_map
 from detector.chunk_map import progress_of
 from detector.models import AudioFile
 from detector.models import Detection
+from detector.outbound import RefusedURLError
+from detector.outbound import check_url
+from detector.reviews.serializers import ReviewFieldsMixin
 
 UNTRAINED_WARNING = (
     "Scored by an untrained demonstration model: these scores are random and say "
@@ -103,6 +106,8 @@ class DetectionSummarySerializer(ReviewFieldsMixin, serializers.ModelSerializer)
             "processing_duration_ms",
             "chunk_count",
             "model",
+            "review",
+            "disagrees_with_model",
         )
         read_only_fields = fields
 
@@ -127,6 +132,7 @@ class DetectionSerializer(DetectionSummarySerializer):
             "chunk_predictions",
             "progress",
             "verdict_policy",
+            "thresholds_source",
         )
         read_only_fields = fields
 

@@ -329,8 +329,12 @@ def record_scores(
         detection.model_name = model.name
         detection.model_version = model.version
         detection.model_trained = model.trained
+        # Thresholds fitted on reviewers' labels for this version win over its own.
+        policy, detection.threshold_override = resolve_policy(
+            model.name, model.version, model.policy
+        )
         detection.verdict_policy = policy_record(
-            model.policy, settings.DETECTOR_MIN_SPEECH_SECONDS
+            policy, settings.DETECTOR_MIN_SPEECH_SECONDS
         )
         detection.save(
             update_fields=[
@@ -338,6 +342,7 @@ def record_scores(
                 "model_version",
                 "model_trained",
                 "verdict_policy",
+                "threshold_override",
                 "updated_at",
             ]
         )

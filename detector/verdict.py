@@ -66,31 +66,45 @@ def decide(
     min_speech_seconds: float = 0.0,
 ) -> Verdict:
     """Apply the policy to a contract chunk map."""
-    chunks = list(chunk_predictions.values())
-    counted = [
-        chunk
-        for chunk in chunks
-        if chunk.get("speech") and chunk.get("score") is not None
-    ]
-    speech_seconds = sum(
-        float(chunk.get("speech_ratio", 1.0))
-        * (float(chunk["end"]) - float(chunk["start"]))
-        for chunk in counted
-    )
-    if not counted or speech_seconds < min_speech_seconds:
-        if counted:
+    peak = decisive_score(chunk_predictions, min_speech_seconds)
+    if peak is None:
+        chunks = list(chunk_predictions.values())
+        if _counted(chunks):
             reason = TOO_SHORT
         elif all(chunk.get("silent") for chunk in chunks):
             reason = NO_SPEECH
         else:
             reason = NOT_SPEECH_LIKE
         return Verdict("inconclusive", 0.0, reason)
-    peak = max(float(chunk["score"]) for chunk in counted)
     if peak >= policy.fake_threshold:
         return Verdict("fake", round(peak, CONFIDENCE_DECIMALS))
     if peak >= policy.likely_fake_threshold:
         return Verdict("likely_fake", round(peak, CONFIDENCE_DECIMALS))
     return Verdict("real", round(1.0 - peak, CONFIDENCE_DECIMALS))
+
+
+def decisive_score(
+    chunk_predictions: Mapping[str, Mapping[str, Any]], min_speech_seconds: float = 0.0
+) -> float | None:
+    """The score the verdict follows (rule 3's peak); None when it is inconclusive."""
+    counted = _counted(chunk_predictions.values())
+    speech_seconds = sum(
+        float(chunk.get("speech_ratio", 1.0))
+        * (float(chunk["end"]) - float(chunk["start"]))
+        for chunk in counted
+    )
+    if not counted or speech_seconds < min_speech_seconds:
+        return None
+    return max(float(chunk["score"]) for chunk in counted)
+
+
+def _counted(chunks: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The chunks rule 1 lets count: speech, and scored."""
+    return [
+        chunk
+        for chunk in chunks
+        if chunk.get("speech") and chunk.get("score") is not None
+    ]
 
 
 def reason_message(reason: str, min_speech_seconds: float) -> str:

@@ -224,8 +224,8 @@ def _calibrate(
     held = calibration.cross_fitted(raw, labels, groups)
     fit = {
         "chunks": len(raw),
-        "ece_raw": round(calibration.expected_calibration_error(raw, labels), 4),
-        "ece": round(calibration.expected_calibration_error(held, labels), 4),
+        "ece_raw": round(metrics.expected_calibration_error(raw, labels), 4),
+        "ece": round(metrics.expected_calibration_error(held, labels), 4),
         "brier_raw": round(calibration.brier_score(raw, labels), 4),
         "brier": round(calibration.brier_score(held, labels), 4),
     }

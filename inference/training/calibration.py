@@ -18,6 +18,8 @@ from scipy.special import expit
 from scipy.special import logit
 from transformers import PreTrainedModel
 
+from inference.training.metrics import class_balanced_weights
+
 _EPSILON = 1e-6
 
 
@@ -49,13 +51,6 @@ def fit_platt(scores: Sequence[float], labels: Sequence[bool]) -> Platt:
     return Platt(float(result.x[0]), float(result.x[1]))
 
 
-def class_balanced_weights(labels: np.ndarray) -> np.ndarray:
-    """Weights that give both classes the same total (a 50/50 prior)."""
-    positives = max(float(labels.sum()), 1.0)
-    negatives = max(float((1 - labels).sum()), 1.0)
-    return np.where(labels > 0.5, 0.5 / positives, 0.5 / negatives)
-
-
 def cross_fitted(
     scores: Sequence[float], labels: Sequence[bool], groups: Sequence[int]
 ) -> np.ndarray:
@@ -68,27 +63,6 @@ def cross_fitted(
         fit = fit_platt(values[group != held], truth[group != held])
         out[group == held] = fit.apply(values[group == held])
     return out
-
-
-def expected_calibration_error(
-    probabilities: Sequence[float] | np.ndarray,
-    labels: Sequence[bool],
-    bins: int = 10,
-) -> float:
-    """Class-balanced ECE over equal-width bins: |share synthetic - mean score|."""
-    p = np.asarray(probabilities, dtype=np.float64)
-    truth = np.asarray(labels, dtype=np.float64)
-    weights = class_balanced_weights(truth)
-    edges = np.minimum((p * bins).astype(int), bins - 1)
-    error = 0.0
-    for b in range(bins):
-        inside = edges == b
-        mass = weights[inside].sum()
-        if mass > 0:
-            observed = np.sum(weights[inside] * truth[inside]) / mass
-            predicted = np.sum(weights[inside] * p[inside]) / mass
-            error += mass * abs(observed - predicted)
-    return float(error / weights.sum())
 
 
 def brier_score(

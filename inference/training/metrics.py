@@ -101,3 +101,31 @@ def threshold_for_false_alarms(bonafide_scores: ArrayLike, max_rate: float) -> f
     if allowed >= bonafide.size:
         return 0.0
     return float(min(np.nextafter(bonafide[allowed], np.inf), 1.0))
+
+
+def class_balanced_weights(labels: np.ndarray) -> np.ndarray:
+    """Weights that give both classes the same total (a 50/50 prior)."""
+    positives = max(float(labels.sum()), 1.0)
+    negatives = max(float((1 - labels).sum()), 1.0)
+    return np.where(labels > 0.5, 0.5 / positives, 0.5 / negatives)
+
+
+def expected_calibration_error(
+    probabilities: Sequence[float] | np.ndarray,
+    labels: Sequence[bool],
+    bins: int = 10,
+) -> float:
+    """Class-balanced ECE over equal-width bins: |share synthetic - mean score|."""
+    p = np.asarray(probabilities, dtype=np.float64)
+    truth = np.asarray(labels, dtype=np.float64)
+    weights = class_balanced_weights(truth)
+    edges = np.minimum((p * bins).astype(int), bins - 1)
+    error = 0.0
+    for b in range(bins):
+        inside = edges == b
+        mass = weights[inside].sum()
+        if mass > 0:
+            observed = np.sum(weights[inside] * truth[inside]) / mass
+            predicted = np.sum(weights[inside] * p[inside]) / mass
+            error += mass * abs(observed - predicted)
+    return float(error / weights.sum())

@@ -8,9 +8,9 @@ from inference.offline_model import random_wavlm
 from inference.training.calibration import Platt
 from inference.training.calibration import brier_score
 from inference.training.calibration import cross_fitted
-from inference.training.calibration import expected_calibration_error
 from inference.training.calibration import fit_platt
 from inference.training.calibration import fold_into_classifier
+from inference.training.metrics import expected_calibration_error
 
 
 def overconfident_scores(count: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:

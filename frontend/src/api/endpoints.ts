@@ -81,6 +81,8 @@ export function historyPath(query: HistoryQuery): string {
   if (query.status) params.set("status", query.status);
   if (query.verdict) params.set("verdict", query.verdict);
   if (query.search?.trim()) params.set("search", query.search.trim());
+  if (query.review === "disagrees") params.set("disagrees", "true");
+  else if (query.review) params.set("label", query.review);
   const text = params.toString();
   return text ? `audio/history?${text}` : "audio/history";
 }

@@ -1,10 +1,12 @@
 import { useEffect, useState, type FormEvent } from "react";
+import type { ReviewFilter } from "../api/endpoints";
 import type { Assessment, DetectionStatus } from "../types";
 
 export interface HistoryFilterValues {
   status: DetectionStatus | "";
   verdict: Assessment | "";
   search: string;
+  review: ReviewFilter;
 }
 
 interface HistoryFiltersProps {
@@ -26,6 +28,15 @@ const VERDICT_OPTIONS: [Assessment | "", string][] = [
   ["likely_fake", "Likely fake"],
   ["fake", "Fake"],
   ["inconclusive", "Inconclusive"],
+];
+
+const REVIEW_OPTIONS: [ReviewFilter, string][] = [
+  ["", "Any review"],
+  ["genuine", "Labelled genuine"],
+  ["synthetic", "Labelled synthetic"],
+  ["unsure", "Labelled unsure"],
+  ["none", "Not labelled"],
+  ["disagrees", "Disagrees with the model"],
 ];
 
 /** Search by file name (submitted with Enter or the button) and filters that apply at once. */
@@ -80,6 +91,21 @@ export function HistoryFilters({ values, onChange }: HistoryFiltersProps) {
           data-testid="history-verdict"
         >
           {VERDICT_OPTIONS.map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="history-review">Your review</label>
+        <select
+          id="history-review"
+          value={values.review}
+          onChange={(event) => onChange({ ...values, search, review: event.target.value as ReviewFilter })}
+          data-testid="history-review"
+        >
+          {REVIEW_OPTIONS.map(([value, label]) => (
             <option key={value} value={value}>
               {label}
             </option>

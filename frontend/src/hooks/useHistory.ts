@@ -14,18 +14,18 @@ export interface HistoryState {
 export function useHistory(query: HistoryQuery, reloadKey = 0): HistoryState {
   const { client } = useAuth();
   const [state, setState] = useState<HistoryState>({ page: null, loading: true, error: null });
-  const { page, pageSize, status, verdict, search } = query;
+  const { page, pageSize, status, verdict, search, review } = query;
 
   useEffect(() => {
     const controller = new AbortController();
     setState((s) => ({ ...s, loading: true, error: null }));
-    listHistory(client, { page, pageSize, status, verdict, search }, controller.signal)
+    listHistory(client, { page, pageSize, status, verdict, search, review }, controller.signal)
       .then((result) => setState({ page: result, loading: false, error: null }))
       .catch((error: unknown) => {
         if (!controller.signal.aborted) setState((s) => ({ ...s, loading: false, error: errorMessage(error) }));
       });
     return () => controller.abort();
-  }, [client, page, pageSize, status, verdict, search, reloadKey]);
+  }, [client, page, pageSize, status, verdict, search, review, reloadKey]);
 
   return state;
 }

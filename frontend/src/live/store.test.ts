@@ -28,12 +28,15 @@ function detection(overrides: Partial<Detection> = {}): Detection {
     processing_duration_ms: null,
     chunk_count: 2,
     model: { name: "m", version: "1", trained: true, warning: "" },
+    review: null,
+    disagrees_with_model: false,
     chunk_predictions: {
       chunk_0: { score: null, start: 0, end: 4, speech: true },
       chunk_1: { score: null, start: 4, end: 8, speech: true },
     },
     progress: { done: 0, total: 2 },
     verdict_policy: { likely_fake_threshold: 0.5, fake_threshold: 0.8 },
+    thresholds_source: "model",
     ...overrides,
   };
 }

@@ -11,6 +11,7 @@ import type { Assessment, DetectionStatus } from "../types";
 const PAGE_SIZE = 20;
 const STATUSES: readonly string[] = ["pending", "processing", "completed", "failed"];
 const VERDICTS: readonly string[] = ["real", "likely_fake", "fake", "inconclusive"];
+const REVIEWS: readonly string[] = ["genuine", "synthetic", "unsure", "none", "disagrees"];
 
 /** Filters and page live in the URL, so Back, reload and shared links keep them. */
 export function HistoryPage() {
@@ -20,10 +21,12 @@ export function HistoryPage() {
   const page = Math.max(1, Number.parseInt(params.get("page") ?? "1", 10) || 1);
   const statusParam = params.get("status") ?? "";
   const verdictParam = params.get("verdict") ?? "";
+  const reviewParam = params.get("review") ?? "";
   const filters: HistoryFilterValues = {
     status: (STATUSES.includes(statusParam) ? statusParam : "") as DetectionStatus | "",
     verdict: (VERDICTS.includes(verdictParam) ? verdictParam : "") as Assessment | "",
     search: params.get("search") ?? "",
+    review: (REVIEWS.includes(reviewParam) ? reviewParam : "") as ReviewFilter,
   };
   const { page: result, loading, error } = useHistory({ page, pageSize: PAGE_SIZE, ...filters }, reloadKey);
   const pageCount = result ? Math.max(1, Math.ceil(result.count / PAGE_SIZE)) : 1;
@@ -33,6 +36,7 @@ export function HistoryPage() {
     if (next.search.trim()) query.set("search", next.search.trim());
     if (next.status) query.set("status", next.status);
     if (next.verdict) query.set("verdict", next.verdict);
+    if (next.review) query.set("review", next.review);
     if (nextPage > 1) query.set("page", String(nextPage));
     setParams(query);
   };
