@@ -16,11 +16,15 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenRefreshView
 
 from accounts.serializers import LoginSerializer
+from accounts.serializers import PasswordConfirmSerializer
 from accounts.serializers import RefreshTokenSerializer
 from accounts.serializers import RegisterSerializer
+from accounts.serializers import SessionRefreshSerializer
 from accounts.serializers import TokenPairSerializer
 from accounts.serializers import UserSerializer
-from accounts.tokens import revoke_access_token
+from accounts.socket_sessions import close_session_sockets
+from accounts.tokens import revoke_sessions
+from detector.deletion import delete_account
 
 
 class RegisterView(generics.CreateAPIView):

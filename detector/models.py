@@ -29,9 +29,33 @@ class AudioFile(models.Model):
     sample_rate = models.PositiveIntegerField(null=True, blank=True)
     channels = models.PositiveSmallIntegerField(null=True, blank=True)
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # An upload by link: storage_path stays "" until the worker has fetched it.
+    source_url = models.CharField(max_length=2048, blank=True)
+    # False: the bytes are deleted as soon as scoring ends (result and sha256 stay).
+    retain_audio = models.BooleanField(default=True)
+    # When the bytes left storage (retain_audio=false or retention); null while kept.
+    audio_deleted_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return self.original_filename
+
+
+class Batch(models.Model):
+    """Recordings submitted together; complete once every member is final."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="batches"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Set once, by the conditional update that also emits batch.completed.
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "batches"
+
+    def __str__(self) -> str:
+        return f"batch {self.id}"
 
 
 class Detection(models.Model):
@@ -40,8 +64,9 @@ class Detection(models.Model):
     State machine: pending -> processing -> completed | failed. Every move is a
     conditional UPDATE in ``detector.services``, so a duplicated task that
     finds the row already moved changes nothing. The sweeper moves a stalled
-    ``processing`` row back to ``pending``; each claim counts an attempt, and
-    past ``DETECTOR_MAX_ATTEMPTS`` the detection fails instead.
+    ``processing`` row back to ``pending`` as a new run (``generation``); each
+    claim counts an attempt, and past ``DETECTOR_MAX_ATTEMPTS`` the detection
+    fails instead.
     """
 
     class Status(models.TextChoices):

@@ -33,8 +33,19 @@ class AudioFileSerializer(serializers.ModelSerializer):
             "sample_rate",
             "channels",
             "uploaded_at",
+            "source_url",
+            "retain_audio",
+            "audio_deleted_at",
         )
         read_only_fields = fields
+        extra_kwargs = {
+            "source_url": {
+                "help_text": "The link it was fetched from; empty for files."
+            },
+            "audio_deleted_at": {
+                "help_text": "When the recording's bytes were deleted; null while kept."
+            },
+        }
 
 
 class ModelInfoSerializer(serializers.Serializer):
@@ -150,16 +161,46 @@ class DetectionSerializer(DetectionSummarySerializer):
         return progress_of(self._chunk_map, detection)
 
 
-class UploadRequestSerializer(serializers.Serializer):
+class RetainAudioSerializer(serializers.Serializer):
+    retain_audio = serializers.BooleanField(
+        default=True,
+        help_text="false: delete the recording as soon as scoring ends "
+        "(the result and its sha256 stay).",
+    )
+
+
+class UploadRequestSerializer(RetainAudioSerializer):
     file = serializers.FileField(
         help_text="The recording (WAV, FLAC, MP3, OGG, M4A or WebM)."
     )
 
 
+class UrlUploadRequestSerializer(RetainAudioSerializer):
+    url = serializers.CharField(
+        max_length=2048,
+        help_text="An https address of the recording; a worker fetches it.",
+    )
+
+    def validate_url(self, url: str) -> str:
+        try:
+            check_url(url)
+        except RefusedURLError as error:
+            raise serializers.ValidationError(str(error)) from error
+        return url
+
+
 class UploadAcceptedSerializer(serializers.Serializer):
     request_id = serializers.UUIDField()
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=Detection.Status.choices)
     status_url = serializers.CharField()
+
+
+class HealthSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=("ok", "unavailable"))
+    checks = serializers.DictField(
+        child=serializers.CharField(),
+        help_text='Each component ("database", "redis", ...): "ok", or what is wrong.',
+    )
 
 
 def status_url(detection: Detection, request: Any) -> str:

@@ -1,12 +1,47 @@
-"""Reading stored uploads back as local files (the decoder needs a path)."""
+"""Stored recordings: saving them under server names, reading them back, deleting them."""
 
+import hashlib
 import shutil
 import tempfile
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
+from django.core.files import File
 from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from detector.sniffing import EXTENSIONS
+
+
+@dataclass(frozen=True)
+class StoredRecording:
+    path: str
+    sha256: str
+    size: int
+
+
+def save_recording(content: File, content_type: str) -> StoredRecording:
+    """Store ``content`` under a new server-generated name; the client's name is never used."""
+    digest = hashlib.sha256()
+    size = 0
+    for block in content.chunks():
+        digest.update(block)
+        size += len(block)
+    content.seek(0)
+    path = default_storage.save(
+        f"uploads/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{EXTENSIONS[content_type]}",
+        content,
+    )
+    return StoredRecording(path=path, sha256=digest.hexdigest(), size=size)
+
+
+def delete_recording(path: str) -> None:
+    """Remove a stored recording; one already gone is fine."""
+    if path:
+        default_storage.delete(path)
 
 
 @contextmanager

@@ -4,7 +4,9 @@ import logging
 
 from celery import shared_task
 
-from detector import services
+from detector import batches
+from detector import recovery
+from detector import retention
 from inference import metrics
 
 logger = logging.getLogger(__name__)

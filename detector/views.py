@@ -65,21 +65,25 @@ class UploadView(APIView):
         },
     )
     def post(self, request: Request) -> Response:
-        """Accept a recording for detection; poll the status URL or listen on the socket."""
-        upload = request.FILES.get("file")
-        if upload is None:
-            raise NoFileError
-        if not upload.size:
-            raise EmptyFileError
-        if upload.size > settings.DETECTOR_MAX_UPLOAD_BYTES:
-            raise FileTooLargeError
-        content_type = sniff_audio_type(upload.read(SNIFF_BYTES))
-        upload.seek(0)
-        if content_type is None:
-            raise UnsupportedAudioError
-        detection = services.submit_upload(
-            cast(User, request.user), upload, content_type
-        )
+        """Accept a recording (a file, or JSON with its URL) for detection.
+
+        Poll the status URL or listen on the socket. A URL is checked here for
+        its form only; a worker fetches it, and a refused or failed fetch
+        fails the detection with a sentence saying why.
+        """
+        owner = cast(User, request.user)
+        if request.content_type.startswith(JSONParser.media_type):
+            link = UrlUploadRequestSerializer(data=request.data)
+            link.is_valid(raise_exception=True)
+            url = link.validated_data["url"]
+            detection = services.submit_url(
+                owner,
+                url,
+                remote.name_from_url(url),
+                retain_audio=link.validated_data["retain_audio"],
+            )
+        else:
+            detection = self._submit_file(request, owner)
         body = {
             "request_id": detection.request_id,
             "status": detection.status,

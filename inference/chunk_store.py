@@ -31,42 +31,46 @@ def client() -> redis.Redis:
     )
 
 
-def chunk_key(request_id: str, index: int | str) -> str:
-    return f"chunks:{request_id}:{index}"
+def chunk_key(request_id: str, generation: int | str, index: int | str) -> str:
+    return f"chunks:{request_id}:{generation}:{index}"
 
 
-def attempts_key(request_id: str, batch_start: int | str) -> str:
-    return f"attempts:{request_id}:{batch_start}"
+def attempts_key(request_id: str, generation: int | str, batch_start: int | str) -> str:
+    return f"attempts:{request_id}:{generation}:{batch_start}"
 
 
-def put_chunks(request_id: str, chunks: Iterable[bytes]) -> int:
+def put_chunks(request_id: str, generation: int, chunks: Iterable[bytes]) -> int:
     """Store the chunks in order with the configured TTL; return how many."""
     pipe = client().pipeline(transaction=False)
     count = 0
     for index, pcm in enumerate(chunks):
         pipe.set(
-            chunk_key(request_id, index), pcm, ex=settings.DETECTOR_CHUNK_TTL_SECONDS
+            chunk_key(request_id, generation, index),
+            pcm,
+            ex=settings.DETECTOR_CHUNK_TTL_SECONDS,
         )
         count += 1
     pipe.execute()
     return count
 
 
-def get_chunks(request_id: str, indices: Sequence[int]) -> list[bytes]:
-    values = client().mget([chunk_key(request_id, index) for index in indices])
+def get_chunks(request_id: str, generation: int, indices: Sequence[int]) -> list[bytes]:
+    keys = [chunk_key(request_id, generation, index) for index in indices]
+    values = client().mget(keys)
     missing = [
         index for index, value in zip(indices, values, strict=True) if value is None
     ]
     if missing:
         raise ChunksMissingError(
-            f"chunks {missing} of {request_id} are no longer in Redis (expired or removed)"
+            f"chunks {missing} of {request_id} (run {generation}) are no longer "
+            "in Redis (expired or removed)"
         )
     return cast(list[bytes], values)
 
 
-def count_attempt(request_id: str, batch_start: int) -> int:
+def count_attempt(request_id: str, generation: int, batch_start: int) -> int:
     """Count one more start of a scoring batch; return the count so far."""
-    key = attempts_key(request_id, batch_start)
+    key = attempts_key(request_id, generation, batch_start)
     pipe = client().pipeline()
     pipe.incr(key)
     pipe.expire(key, settings.DETECTOR_CHUNK_TTL_SECONDS)

@@ -1,23 +1,34 @@
 """The detection pipeline: prepare_audio -> chord(score_chunks...) -> finalize_detection.
 
-Tasks carry only the request id (and chunk indices) and are idempotent: every
-state change is a compare-and-set in ``detector.services``. Any failure
-ends in ``DetectionTask.on_failure``, the single failure path.
+Tasks carry only the request id, the run (``Detection.generation``) and chunk
+indices, and are idempotent: every state change is a compare-and-set on the
+detection *and* the run in ``detector.services``, so the tasks of a run that
+was re-queued or restarted change nothing. Any failure ends in
+``DetectionTask.on_failure``, the single failure path.
 """
 
 import logging
+import random
+from collections.abc import Mapping
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from celery import Task
 from celery import chord
 from celery import shared_task
+from celery.exceptions import Reject
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import OperationalError as DatabaseError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from detector import recovery
 from detector import services
+from detector.deletion import AudioDeletedError
+from detector.remote import AudioFetchError
+from detector.remote import fetch_recording
 from detector.storage import local_copy
 from inference import chunk_store
 from inference import metrics
@@ -136,21 +147,44 @@ class DetectionTask(Task):
         kwargs: dict[str, Any],
         einfo: Any,
     ) -> None:
-        request_id = kwargs.get("request_id") or args[0]
+        request_id, generation = run_of(args, kwargs)
+        if isinstance(exc, TRANSIENT_ERRORS):
+            logger.warning(
+                "task %s gave up on %s after %s retries: %s",
+                self.name,
+                request_id,
+                self.request.retries,
+                exc,
+            )
+            recovery.hand_back(request_id, generation)
+            return
         if failure_message(exc) == INTERNAL_ERROR:
             logger.error("task %s failed for %s", self.name, request_id, exc_info=exc)
-        if services.fail_detection(str(request_id), failure_message(exc)):
+        if services.fail_detection(request_id, failure_message(exc), generation):
             metrics.record_failed()
 
 
 @shared_task(
-    name="inference.prepare_audio", bind=True, base=DetectionTask, **RETRY_OPTIONS
+    name="inference.prepare_audio",
+    bind=True,
+    base=DetectionTask,
+    # The uploader's mistake, not ours: Celery logs it at INFO, without a traceback.
+    throws=(AudioDecodeError, AudioTooShortError, AudioFetchError, AudioDeletedError),
+    **RETRY_OPTIONS,
 )
-def prepare_audio(self: Task, request_id: str) -> None:
+def prepare_audio(self: Task, request_id: str, generation: int) -> None:
     """Decode the upload, store its chunks in Redis and fan out the scoring."""
-    detection = services.claim_for_processing(request_id, str(self.request.id))
-    if detection is None:  # another run has it, it is finished, or it is gone
+    detection = services.claim_for_processing(
+        request_id, generation, str(self.request.id)
+    )
+    if detection is None:  # another task or run has it, it is finished, or gone
         return
+    if detection.audio_file.audio_deleted_at is not None:
+        raise AudioDeletedError
+    if not detection.audio_file.storage_path:  # an upload by link, not fetched yet
+        detection = fetch_recording(detection)
+        if detection is None:  # deleted or re-queued during the fetch
+            return
     with (
         local_copy(detection.audio_file.storage_path) as path,
         metrics.stage_timer("decode"),
@@ -179,29 +213,36 @@ def prepare_audio(self: Task, request_id: str) -> None:
         pieces = [span.slice(decoded.pcm) for span in spans]
         ratios = vad.speech_ratios(pieces)
         levels = [vad.level_dbfs(piece) for piece in pieces]
-        chunk_store.put_chunks(request_id, pieces)
-        planned = services.record_chunk_plan(request_id, spans, ratios, levels)
-    if planned is None:
+        chunk_store.put_chunks(request_id, generation, pieces)
+        planned = services.record_chunk_plan(
+            request_id, generation, spans, ratios, levels
+        )
+    if planned is None:  # re-queued or failed while decoding
         return
     batch = settings.DETECTOR_BATCH_SIZE
     batches = [
         list(range(start, min(start + batch, len(spans))))
         for start in range(0, len(spans), batch)
     ]
-    chord(score_chunks.s(request_id, indices) for indices in batches)(
-        finalize_detection.si(request_id)
+    chord(score_chunks.s(request_id, generation, indices) for indices in batches)(
+        finalize_detection.si(request_id, generation)
     )
 
 
 @shared_task(
     name="inference.score_chunks", bind=True, base=DetectionTask, **RETRY_OPTIONS
 )
-def score_chunks(self: Task, request_id: str, indices: list[int]) -> None:
+def score_chunks(
+    self: Task, request_id: str, generation: int, indices: list[int]
+) -> None:
     """Score one batch of chunks with the detector and record the scores."""
-    if not services.is_processing(request_id):  # failed or finished meanwhile
+    if not services.is_processing(request_id, generation):  # finished or re-queued
         return
     # Retries restart the count on purpose; only redeliveries after a crash add up.
-    starts = chunk_store.count_attempt(request_id, indices[0]) - self.request.retries
+    starts = (
+        chunk_store.count_attempt(request_id, generation, indices[0])
+        - self.request.retries
+    )
     if starts > settings.DETECTOR_MAX_ATTEMPTS:
         raise WorkerCrashLoopError(
             f"Scoring chunks {indices[0]}-{indices[-1]} stopped the worker {starts - 1} "
@@ -209,17 +250,24 @@ def score_chunks(self: Task, request_id: str, indices: list[int]) -> None:
         )
     from inference.scoring import score_batch  # transformers stays out of preprocessing
 
-    scores, model = score_batch(request_id, indices)
-    services.record_scores(request_id, dict(zip(indices, scores, strict=True)), model)
+    try:
+        scores, model = score_batch(request_id, generation, indices)
+    except chunk_store.ChunksMissingError:
+        if not services.is_processing(request_id, generation):
+            return  # re-queued while scoring: the old run's chunks went with it
+        raise
+    services.record_scores(
+        request_id, generation, dict(zip(indices, scores, strict=True)), model
+    )
 
 
 @shared_task(
     name="inference.finalize_detection", bind=True, base=DetectionTask, **RETRY_OPTIONS
 )
-def finalize_detection(self: Task, request_id: str) -> None:
+def finalize_detection(self: Task, request_id: str, generation: int) -> None:
     """Merge the chunk scores into the chunk map and the verdict."""
     with metrics.stage_timer("aggregation"):
-        detection = services.complete_detection(request_id)
+        detection = services.complete_detection(request_id, generation)
     if detection is not None and detection.completed_at is not None:
         since_upload = detection.completed_at - detection.submitted_at
         metrics.record_completed(

@@ -26,7 +26,7 @@ def demo_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def celery_worker(
     django_db_setup: None, django_db_blocker, demo_model: Path
 ) -> Iterator[None]:
-    """A worker thread consuming both queues, scoring with the demo model one chunk a batch."""
+    """A worker thread consuming every queue, scoring with the demo model one chunk a batch."""
     with (
         django_db_blocker.unblock(),
         override_settings(DETECTOR_MODEL=str(demo_model), DETECTOR_BATCH_SIZE=1),
