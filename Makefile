@@ -32,24 +32,29 @@ $(VENV)/.installed: requirements/web.txt requirements/inference.txt requirements
 	$(PY) -m pip install -q -r requirements/dev.txt
 	touch $@
 
-setup: system-deps $(VENV)/.installed database
+setup: system-deps $(VENV)/.installed database .secret_key
+
+# A random SECRET_KEY for this checkout, made on first start and kept out of git.
+.secret_key: | $(VENV)/.installed
+	$(PY) -m config.secret_key
 
 # Create the database named by DATABASE_URL when it does not exist yet.
 database: $(VENV)/.installed
 	$(PY) -m config.create_database
 
 # Apply database migrations.
-migrate: database
+migrate: database .secret_key
 	$(PY) manage.py migrate --noinput -v0
 
-# Build the React dashboard into frontend/dist.
+# Build the React dashboard into frontend/dist (its API types are generated from docs/openapi.yaml).
 frontend: frontend/dist/index.html
-frontend/dist/index.html: $(shell find frontend/src frontend/index.html frontend/package.json frontend/vite.config.ts -type f 2>/dev/null)
+# (The generated types are left out: typecheck rewrites them, which must not force a rebuild.)
+frontend/dist/index.html: docs/openapi.yaml $(shell find frontend/src frontend/index.html frontend/package.json frontend/vite.config.ts -type f -not -path frontend/src/api/schema.d.ts 2>/dev/null)
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run build
 
 # The untrained offline demo checkpoint, used until models/default exists.
 demo-model: models/offline-demo/config.json
-models/offline-demo/config.json: | $(VENV)/.installed
+models/offline-demo/config.json: | $(VENV)/.installed .secret_key
 	$(PY) manage.py build_offline_model models/offline-demo
 
 # Cross-validate, calibrate and train the default detector into models/default
@@ -58,15 +63,19 @@ model: setup
 	LD_PRELOAD=$(TCMALLOC) $(PY) manage.py build_default_model
 
 # Python tests against real PostgreSQL, Redis and Celery workers.
-test-python:
-	REDIS_URL=$(TEST_REDIS_URL) DATABASE_CONN_MAX_AGE=0 $(PY) -m pytest
+test-python: .secret_key
+	REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest
 
 # Frontend unit tests (Vitest).
 test-frontend: frontend
 	cd frontend && npm run typecheck && npm test
 
+# Write the OpenAPI schema the API serves to docs/openapi.yaml (commit it); fails on any warning.
+schema: $(VENV)/.installed .secret_key
+	$(PY) manage.py spectacular --validate --fail-on-warn --file docs/openapi.yaml
+
 # Ruff, ruff format --check and mypy.
-lint: $(VENV)/.installed
+lint: $(VENV)/.installed .secret_key
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy accounts config detector inference bench manage.py

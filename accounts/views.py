@@ -2,7 +2,9 @@
 
 from typing import Any
 
+from drf_spectacular.utils import OpenApiResponse
 from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema_view
 from rest_framework import generics
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied
@@ -45,7 +47,13 @@ class LoginView(APIView):
         # Without authenticators DRF would turn the 401 for bad credentials into 403.
         return 'Bearer realm="api"'
 
-    @extend_schema(request=LoginSerializer, responses={200: TokenPairSerializer})
+    @extend_schema(
+        request=LoginSerializer,
+        responses={
+            200: TokenPairSerializer,
+            401: OpenApiResponse(description="Wrong username, email or password."),
+        },
+    )
     def post(self, request: Request) -> Response:
         """Exchange a username (or email) and password for access and refresh tokens."""
         serializer = LoginSerializer(data=request.data)
@@ -53,16 +61,36 @@ class LoginView(APIView):
         return Response(serializer.validated_data)
 
 
+@extend_schema_view(
+    post=extend_schema(
+        responses={
+            200: SessionRefreshSerializer,
+            401: OpenApiResponse(
+                description="The refresh token is invalid, expired, already used, "
+                "or its session has ended."
+            ),
+        }
+    )
+)
 class RefreshView(TokenRefreshView):
     """Rotate a refresh token: the old one is blacklisted and refused from then on."""
 
+    serializer_class = SessionRefreshSerializer
     throttle_scope = "login"
 
 
 class LogoutView(APIView):
-    @extend_schema(request=RefreshTokenSerializer, responses={205: None})
+    @extend_schema(
+        request=RefreshTokenSerializer,
+        responses={
+            205: None,
+            403: OpenApiResponse(
+                description="The refresh token belongs to another account."
+            ),
+        },
+    )
     def post(self, request: Request) -> Response:
-        """Revoke the given refresh token and the access token of this request."""
+        """End the session: its refresh and access tokens are refused, its sockets closed."""
         serializer = RefreshTokenSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
@@ -72,14 +100,36 @@ class LogoutView(APIView):
         if str(refresh.get("user_id")) != str(request.user.pk):
             raise PermissionDenied("This refresh token belongs to another account.")
         refresh.blacklist()
-        revoke_access_token(request.auth)  # type: ignore[arg-type]
+        for session in revoke_sessions([refresh, request.auth]):  # type: ignore[list-item]
+            close_session_sockets(session)
         return Response(status=status.HTTP_205_RESET_CONTENT)
 
 
-class MeView(generics.RetrieveAPIView):
+class MeView(generics.RetrieveDestroyAPIView):
     """The account the access token belongs to."""
 
     serializer_class = UserSerializer
 
+    @property
+    def throttle_scope(self) -> str | None:
+        # Deleting takes the password: limited like a login, against guessing it.
+        return "login" if self.request.method == "DELETE" else None
+
     def get_object(self) -> Any:
         return self.request.user
+
+    @extend_schema(
+        request=PasswordConfirmSerializer,
+        responses={
+            204: None,
+            400: OpenApiResponse(description="The password is missing or wrong."),
+        },
+    )
+    def delete(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Delete the account and everything it owns, recordings included; its tokens stop working."""
+        confirm = PasswordConfirmSerializer(
+            data=request.data, context={"request": request}
+        )
+        confirm.is_valid(raise_exception=True)
+        delete_account(request.user)  # type: ignore[arg-type]
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -174,7 +174,7 @@ class HealthView(APIView):
     permission_classes = (AllowAny,)
     authentication_classes = ()
 
-    @extend_schema(responses={200: dict[str, Any], 503: dict[str, Any]})
+    @extend_schema(responses={200: HealthSerializer, 503: HealthSerializer})
     def get(self, request: Request) -> Response:
         """200 when the database, Redis and an inference worker answer; 503 naming what is down."""
         checks = run_checks()
