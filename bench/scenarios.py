@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from dataclasses import field
 from functools import cache
+from functools import partial
 
 import numpy as np
 import redis
@@ -276,8 +277,9 @@ def redis_outage(context: Context) -> Outcome:
 def postgres_outage(context: Context) -> Outcome:
     """PostgreSQL stopped for 20 s with runs in flight: clear 503s, then every run ends."""
     outcome = Outcome("PostgreSQL down 20 s")
-    accepted = uploads(context, outcome, 5, 30.0)
-    wait_until(lambda: decoded(accepted), timeout=120)
+    # Long enough that scoring is still running when PostgreSQL stops.
+    accepted = uploads(context, outcome, 5, 300.0)
+    wait_until(lambda: decoded(accepted[:1]), timeout=120)
     connections.close_all()
     context.stack.postgres.stop()
     down_until = time.monotonic() + 20
@@ -307,6 +309,7 @@ def role_crashes(context: Context) -> Outcome:
         f"crashes: web answered again {web_back:.1f} s after the kill; "
         f"supervisor said: {'; '.join(context.stack.restarts()[-3:])}"
     )
+    outcome.notes.extend(unfinished(accepted))
     return outcome
 
 
@@ -315,11 +318,13 @@ def requeue_race(context: Context) -> Outcome:
     outcome = Outcome("re-queue mid-run x6")
     accepted = uploads(context, outcome, 6, 60.0)
     requeued = 0
-    for offset, request_id in enumerate(accepted):
-        time.sleep(0.7 * offset)
+    for request_id, delay in zip(accepted, REQUEUE_DELAYS, strict=False):
+        wait_until(partial(started, request_id), timeout=300)
+        time.sleep(delay)
         requeued += requeue_detection(Detection.objects.get(request_id=request_id))
     context.settle(outcome, accepted, timeout=600)
-    left = redis.Redis.from_url(context.stack.redis.url).keys("chunks:*")
+    store = redis.Redis.from_url(context.stack.redis.url)
+    left = [key for request_id in accepted for key in store.keys(f"*{request_id}*")]
     outcome.notes.append(
         f"re-queue: {requeued} of {len(accepted)} runs re-queued while processing; "
         f"{len(left)} chunk keys left afterwards"
@@ -338,6 +343,28 @@ SCENARIOS: tuple[Callable[[Context], Outcome], ...] = (
     role_crashes,
     requeue_race,
 )
+
+
+# After a run starts: while decoding, between decode and scoring, mid-scoring.
+REQUEUE_DELAYS = (0.0, 0.3, 1.0, 2.0, 3.0, 5.0)
+
+
+def started(request_id: str) -> bool:
+    return Detection.objects.filter(
+        request_id=request_id, status=Detection.Status.PROCESSING
+    ).exists()
+
+
+def unfinished(request_ids: list[str]) -> list[str]:
+    """A line per detection that is not final yet: where it stopped."""
+    rows = Detection.objects.filter(request_id__in=request_ids).exclude(
+        status__in=FINAL
+    )
+    return [
+        f"not final: {row.request_id} {row.status}, run {row.generation}, "
+        f"{row.chunk_count} chunks planned, attempts {row.attempts}"
+        for row in rows
+    ]
 
 
 def decoded(request_ids: list[str]) -> bool:
