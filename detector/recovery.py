@@ -2,9 +2,11 @@
 
 A restart moves a ``processing`` detection back to ``pending`` as a new run
 (``Detection.generation``) and queues it; the old run's late tasks then find
-nothing to do. Three things restart a run: a task that gave up on an outage
-(:func:`hand_back`), a run recorded in Redis while PostgreSQL was down, and
-the stall rule (no write for ``DETECTOR_STALLED_SECONDS``).
+nothing to do. Four things restart a run: a task that gave up on an outage
+(:func:`hand_back`), a run recorded in Redis while PostgreSQL was down, a
+task whose worker process died (its claim's instance stopped beating,
+``inference.claims``), and the stall rule (no write for
+``DETECTOR_STALLED_SECONDS``).
 """
 
 import logging
@@ -23,6 +25,7 @@ from detector.custody import record_event
 from detector.models import Chunk
 from detector.models import Detection
 from inference import chunk_store
+from inference import claims
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +97,7 @@ class SweepReport:
     requeued_pending: int
     restarted_stalled: int
     restarted_orphaned: int
+    restarted_lost_worker: int = 0
 
 
 def sweep() -> SweepReport:
@@ -105,6 +109,7 @@ def sweep() -> SweepReport:
     """
     now = timezone.now()
     orphaned = _restart_orphaned_runs()
+    lost_worker = _restart_runs_of_lost_workers()
     stalled = Detection.objects.filter(
         status=Status.PROCESSING,
         updated_at__lt=now - timedelta(seconds=settings.DETECTOR_STALLED_SECONDS),
@@ -128,7 +133,36 @@ def sweep() -> SweepReport:
         requeued_pending=requeued,
         restarted_stalled=restarted,
         restarted_orphaned=orphaned,
+        restarted_lost_worker=lost_worker,
     )
+
+
+def _restart_runs_of_lost_workers() -> int:
+    """Restart the processing runs with a task whose worker process died."""
+    processing = Detection.objects.filter(status=Status.PROCESSING).values_list(
+        "request_id", "generation"
+    )
+    try:
+        lost = claims.lost_runs(
+            [(str(rid), generation) for rid, generation in processing]
+        )
+    except RedisError:
+        logger.warning(
+            "cannot read task claims from Redis; runs of lost workers wait for "
+            "the next sweep or the stall rule",
+            exc_info=True,
+        )
+        return 0
+    restarted = 0
+    for request_id, generation in lost:
+        if restart_run(request_id, generation):
+            logger.warning(
+                "run %s of %s lost its worker process; restarted",
+                generation,
+                request_id,
+            )
+            restarted += 1
+    return restarted
 
 
 def _restart_orphaned_runs() -> int:

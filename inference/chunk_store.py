@@ -39,6 +39,11 @@ def attempts_key(request_id: str, generation: int | str, batch_start: int | str)
     return f"attempts:{request_id}:{generation}:{batch_start}"
 
 
+def claims_key(request_id: str, generation: int | str) -> str:
+    """Which worker instance runs each task of the run (``inference.claims``)."""
+    return f"claims:{request_id}:{generation}"
+
+
 def put_chunks(request_id: str, generation: int, chunks: Iterable[bytes]) -> int:
     """Store the chunks in order with the configured TTL; return how many."""
     pipe = client().pipeline(transaction=False)
@@ -79,13 +84,14 @@ def count_attempt(request_id: str, generation: int, batch_start: int) -> int:
 
 
 def delete_run_keys(request_id: str, generation: int) -> int:
-    """Remove every chunk and counter of one run; return how many keys went."""
+    """Remove every chunk, counter and claim of one run; return how many keys went."""
     redis_client = client()
     keys = [
         key
         for pattern in (
             chunk_key(request_id, generation, "*"),
             attempts_key(request_id, generation, "*"),
+            claims_key(request_id, generation),
         )
         for key in redis_client.scan_iter(match=pattern, count=500)
     ]
@@ -102,7 +108,11 @@ def delete_detection_keys(request_ids: Collection[str]) -> int:
     redis_client = client()
     keys = [
         key
-        for pattern in (chunk_key("*", "*", "*"), attempts_key("*", "*", "*"))
+        for pattern in (
+            chunk_key("*", "*", "*"),
+            attempts_key("*", "*", "*"),
+            claims_key("*", "*"),
+        )
         for key in redis_client.scan_iter(match=pattern, count=500)
         if key.decode().split(":")[1] in wanted
     ]

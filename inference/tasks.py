@@ -27,12 +27,15 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from detector import recovery
 from detector import services
 from detector.deletion import AudioDeletedError
+from detector.models import Detection
 from detector.remote import AudioFetchError
 from detector.remote import fetch_recording
 from detector.storage import local_copy
 from inference import chunk_store
+from inference import claims
 from inference import metrics
 from inference.audio import AudioDecodeError
+from inference.audio import DecodedAudio
 from inference.audio import decode_to_pcm16
 from inference.chunking import AudioTooShortError
 from inference.chunking import plan_chunks
@@ -114,6 +117,12 @@ class DetectionTask(Task):
     is not the recording's fault: the run is handed back to be restarted
     once the services are back, instead of failing the detection.
     """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        # A claim while it runs: if this worker process is killed, the sweeper
+        # restarts the run at once instead of after the stall rule.
+        with claims.held(*run_of(args, kwargs), self.request.id):
+            return super().__call__(*args, **kwargs)
 
     def retry(
         self,
