@@ -52,8 +52,13 @@ frontend: frontend/dist/index.html
 frontend/dist/index.html: docs/openapi.yaml $(shell find frontend/src frontend/index.html frontend/package.json frontend/vite.config.ts -type f -not -path frontend/src/api/schema.d.ts 2>/dev/null)
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run build
 
-# The untrained offline demo checkpoint, used until models/default exists.
+# The untrained offline demo checkpoint, built only while no trained model serves
+# (no models/default and no DETECTOR_MODEL).
+ifeq ($(wildcard models/default/config.json)$(DETECTOR_MODEL),)
 demo-model: models/offline-demo/config.json
+else
+demo-model: ;
+endif
 models/offline-demo/config.json: | $(VENV)/.installed .secret_key
 	$(PY) manage.py build_offline_model models/offline-demo
 

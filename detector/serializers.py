@@ -9,6 +9,7 @@ from rest_framework import serializers
 from detector.chunk_map import Progress
 from detector.chunk_map import current_chunk_map
 from detector.chunk_map import progress_of
+from detector.modelcard.coverage import detection_coverage_notes
 from detector.models import AudioFile
 from detector.models import Detection
 from detector.outbound import RefusedURLError
@@ -136,6 +137,7 @@ class DetectionSerializer(DetectionSummarySerializer):
         help_text="model: the model's own thresholds; override: thresholds "
         "recalibrated from reviewer labels (calibration_report --write).",
     )
+    coverage_notes = serializers.SerializerMethodField()
 
     class Meta(DetectionSummarySerializer.Meta):
         fields = (
@@ -144,6 +146,7 @@ class DetectionSerializer(DetectionSummarySerializer):
             "progress",
             "verdict_policy",
             "thresholds_source",
+            "coverage_notes",
         )
         read_only_fields = fields
 
@@ -159,6 +162,17 @@ class DetectionSerializer(DetectionSummarySerializer):
     @extend_schema_field(ProgressSerializer)
     def get_progress(self, detection: Detection) -> Progress:
         return progress_of(self._chunk_map, detection)
+
+    @extend_schema_field(
+        serializers.ListField(
+            child=serializers.CharField(),
+            help_text="Sentences naming each way the recording falls outside what "
+            "the scoring model was trained on (sample rate, bandwidth, duration, "
+            "codec, channels); empty when it fits or the model declares nothing.",
+        )
+    )
+    def get_coverage_notes(self, detection: Detection) -> list[str]:
+        return detection_coverage_notes(detection)
 
 
 class RetainAudioSerializer(serializers.Serializer):

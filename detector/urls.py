@@ -2,6 +2,7 @@ from django.urls import path
 
 from detector import batch_views
 from detector import views
+from detector.modelcard import views as model_card_views
 from detector.report import views as report_views
 from detector.reviews import views as review_views
 
@@ -43,4 +44,5 @@ urlpatterns = [
         name="report-pdf",
     ),
     path("health", views.HealthView.as_view(), name="health"),
+    path("model", model_card_views.ModelCardView.as_view(), name="model"),
 ]

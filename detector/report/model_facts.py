@@ -45,6 +45,8 @@ class ModelFacts:
     summary: str
     trained_on: list[str] = field(default_factory=list)
     limits: list[str] = field(default_factory=list)
+    # What the material covered (inference/training/coverage.py); {} when undeclared.
+    coverage: dict[str, Any] = field(default_factory=dict)
 
 
 def facts_for(model_name: str, model_version: str) -> ModelFacts | None:
@@ -53,13 +55,18 @@ def facts_for(model_name: str, model_version: str) -> ModelFacts | None:
     None when another checkpoint is configured now, or it is a hub id: this
     server then holds no files of the scoring model to describe.
     """
+    facts = serving_facts()
+    if facts is None or (facts.name, facts.version) != (model_name, model_version):
+        return None
+    return facts
+
+
+def serving_facts() -> ModelFacts | None:
+    """The configured checkpoint's facts; None when ``DETECTOR_MODEL`` is a hub id."""
     directory = Path(settings.DETECTOR_MODEL)
     if not directory.is_dir():
         return None
-    facts = _read_facts(str(directory), _stamp(directory))
-    if (facts.name, facts.version) != (model_name, model_version):
-        return None
-    return facts
+    return _read_facts(str(directory), _stamp(directory))
 
 
 def _stamp(directory: Path) -> tuple[tuple[str, int, int], ...]:
@@ -100,6 +107,7 @@ def _read_facts(directory_name: str, stamp: object) -> ModelFacts:
         summary=_first_paragraph(card),
         trained_on=_bullets(_section(card, TRAINING_SECTION)),
         limits=_bullets(_section(card, LIMITS_SECTION)),
+        coverage=dict(build_info.get("coverage") or {}),
     )
 
 

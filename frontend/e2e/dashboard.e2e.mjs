@@ -5,6 +5,7 @@
 //   BASE_URL       the running web process, e.g. http://127.0.0.1:8123
 //   CHROMIUM       the browser binary (playwright-core never downloads one)
 //   RECORDING      a 10-second speech WAV named interview.wav (3 chunks)
+//   SILENCE        2 s of digital silence at 8 kHz named silence.wav (inconclusive, coverage notes)
 //   NOT_AUDIO      a text file named notes.wav
 //   ARTIFACTS_DIR  where the screenshots go
 //
@@ -26,9 +27,11 @@ function required(name) {
 const BASE_URL = required("BASE_URL").replace(/\/$/, "");
 const CHROMIUM = required("CHROMIUM");
 const RECORDING = required("RECORDING");
+const SILENCE = required("SILENCE");
 const NOT_AUDIO = required("NOT_AUDIO");
 const ARTIFACTS_DIR = required("ARTIFACTS_DIR");
 const RECORDING_NAME = basename(RECORDING);
+const SILENCE_NAME = basename(SILENCE);
 const NOT_AUDIO_NAME = basename(NOT_AUDIO);
 
 /** Every wait is bounded; the slowest one (the worker scoring the upload) gets the most. */
@@ -162,23 +165,25 @@ async function main() {
     new MutationObserver(note).observe(document.body, { subtree: true, childList: true, characterData: true });
   });
   const uploadResponse = page.waitForResponse((response) => response.url().endsWith("/api/v1/audio/upload"), { timeout: TIMEOUT });
-  await page.getByTestId("upload-input").setInputFiles(RECORDING);
-  const upload = page.getByTestId("upload-item").filter({ hasText: RECORDING_NAME });
-  await upload.waitFor();
+  await page.getByTestId("upload-input").setInputFiles([RECORDING, SILENCE]);
   assert.equal((await uploadResponse).status(), 202, "the upload is accepted with 202");
-  const openLink = upload.getByRole("link", { name: `Open the result for ${RECORDING_NAME}` });
-  await openLink.waitFor();
-  const uploadBar = upload.getByRole("progressbar", { name: `Upload of ${RECORDING_NAME}` });
-  assert.equal(await uploadBar.getAttribute("aria-valuenow"), "100", "the upload bar is full");
-  assert.equal(await uploadBar.getAttribute("aria-valuetext"), "Uploaded");
+  // An accepted file leaves the upload queue for this session's list: each file is listed once.
+  const recent = page.getByTestId("recent-detection").filter({ hasText: RECORDING_NAME });
+  const silentRow = page.getByTestId("recent-detection").filter({ hasText: SILENCE_NAME });
+  await recent.waitFor();
+  await silentRow.waitFor();
+  await page.getByTestId("upload-item").first().waitFor({ state: "detached" });
+  for (const name of [RECORDING_NAME, SILENCE_NAME]) {
+    assert.equal(await page.getByText(name, { exact: true }).count(), 1, `${name} is listed once`);
+  }
+  const openLink = recent.getByRole("link", { name: RECORDING_NAME });
   const href = await openLink.getAttribute("href");
   const requestId = href?.match(/^\/detections\/([0-9a-f-]{36})$/)?.[1];
   assert.ok(requestId, `the result link names the detection (${href})`);
-  step(`   accepted as ${requestId}`);
+  const silentHref = await silentRow.getByRole("link", { name: SILENCE_NAME }).getAttribute("href");
+  step(`   accepted as ${requestId}, each file listed once`);
 
   // This session's list follows the detection live.
-  const recent = page.getByTestId("recent-detection").filter({ hasText: RECORDING_NAME });
-  await recent.waitFor();
   await recent.getByTestId("status-badge").filter({ hasText: "Completed" }).waitFor({ timeout: PROCESSING_TIMEOUT });
   await recent.getByTestId("verdict-badge").waitFor();
   const dashboardStatuses = await page.evaluate(() => window.__statuses);
@@ -267,16 +272,76 @@ async function main() {
   assert.ok(confidence >= 0 && confidence <= 1, `the confidence is in [0, 1] (${confidence})`);
   const verdictText = await verdict.innerText();
   assert.ok(verdictText.includes(VERDICT_LABELS[assessment]), `the verdict is in words (${verdictText})`);
-  if (assessment !== "inconclusive") assert.match(verdictText, /\d+(\.\d)?% confidence/);
   assert.doesNotMatch(verdictText, /so far/, "the verdict is final");
+  // The sentence: verdict, then how sure in words and rounded numbers (an untrained model's are scores).
+  const sentence = await page.getByTestId("verdict-sentence").innerText();
+  assert.ok(sentence.startsWith(`${VERDICT_LABELS[assessment]} — `), `the sentence states the verdict (${sentence})`);
+  if (assessment !== "inconclusive") {
+    assert.match(sentence, /scores \d\.\d\d on the model's 0 to 1 scale/, "an uncalibrated score is called a score");
+    const stretch = page.getByTestId("deciding-stretch");
+    const [from] = (await stretch.innerText()).split("–");
+    await stretch.click();
+    const [minutes, seconds] = from.split(":").map(Number);
+    // The click seeks the player to the stretch (playback itself may be refused headless).
+    await page.waitForFunction((start) => (document.querySelector("audio")?.currentTime ?? -1) >= start - 0.05, minutes * 60 + seconds);
+    step(`   ${sentence.split(";")[0]}; deciding stretch ${from} plays`);
+  }
+  const thresholds = await page.getByTestId("legend-thresholds").innerText();
+  assert.match(thresholds, /^Likely fake from (\d+ %|\d\.\d\d), fake from (\d+ %|\d\.\d\d) /, `thresholds are rounded (${thresholds})`);
+  assert.doesNotMatch(await page.locator(".detection").innerText(), /\d\.\d{5,}/, "no raw floats on the page");
   const warning = page.getByTestId("model-warning");
   await warning.waitFor();
   assert.match(await warning.innerText(), /Untrained model\./);
   assert.match(await page.getByTestId("model-name").innerText(), /untrained demo/);
+  assert.match(await page.getByTestId("model-summary").innerText(), /untrained demonstration model/);
   await page.getByRole("img", { name: "Waveform of the recording" }).waitFor();
   await page.getByTestId("download-json").waitFor();
   step(`   verdict ${VERDICT_LABELS[assessment]} (confidence ${confidence}), untrained-model warning shown`);
   await screenshot(page, "detection-completed.png");
+
+  // The spectrogram view, computed in the browser from the decoded audio.
+  await page.getByRole("button", { name: "Spectrogram" }).click();
+  await page.getByRole("img", { name: "Spectrogram of the recording" }).waitFor();
+  await screenshot(page, "spectrogram.png", false);
+  await page.getByRole("button", { name: "Waveform" }).click();
+  await page.getByRole("img", { name: "Waveform of the recording" }).waitFor();
+  step("   spectrogram view toggles on and off");
+
+  // What this model knows: one click from the result, Escape closes it.
+  await page.getByRole("button", { name: "What this model knows" }).click();
+  const card = page.getByRole("dialog", { name: "What this model knows" });
+  await card.getByText("Telephone-band speech: only through simulated telephone lines", { exact: false }).waitFor();
+  await screenshot(page, "model-card.png", false);
+  await page.keyboard.press("Escape");
+  await card.waitFor({ state: "detached" });
+  step("   model card opens and closes");
+
+  // 2b. The silent file: inconclusive with its reason, a flat waveform, coverage notes.
+  step(`2b. ${SILENCE_NAME}`);
+  await page.goto(`${BASE_URL}${silentHref}`);
+  await page.locator(".detection__status").getByTestId("status-badge").filter({ hasText: "Completed" }).waitFor({ timeout: PROCESSING_TIMEOUT });
+  const silentSentence = page.getByTestId("verdict-sentence");
+  await silentSentence.filter({ hasText: /^Inconclusive — / }).waitFor();
+  const notes = await page.getByTestId("coverage-notes").innerText();
+  assert.match(notes, /Recorded at 8000 Hz, telephone bandwidth/, `the telephone band is noted (${notes})`);
+  assert.match(notes, /shorter than one 4 s chunk/, `the short duration is noted (${notes})`);
+  const canvas = page.getByRole("img", { name: "Waveform of the recording" });
+  await canvas.waitFor();
+  const tallest = await canvas.evaluate((element) => {
+    const context = element.getContext("2d");
+    const { width, height } = element;
+    const pixels = context.getImageData(0, 0, width, height).data;
+    let tallestColumn = 0;
+    for (let x = 0; x < width; x += 1) {
+      let drawn = 0;
+      for (let y = 0; y < height; y += 1) if (pixels[(y * width + x) * 4 + 3] > 0) drawn += 1;
+      tallestColumn = Math.max(tallestColumn, drawn);
+    }
+    return tallestColumn / (window.devicePixelRatio || 1);
+  });
+  assert.ok(tallest <= 3, `silence is drawn flat in dBFS (tallest column ${tallest} px)`);
+  step(`   ${(await silentSentence.innerText()).slice(0, 80)}…; waveform flat; ${notes.split("\n").length - 1} coverage notes`);
+  await screenshot(page, "silent-detection.png");
 
   // 3. History ---------------------------------------------------------------
   step("3. history");
@@ -372,6 +437,14 @@ async function main() {
   step(`   refused: ${refusal.split("\n")[0]}`);
   await screenshot(page, "refused.png");
 
+  // Clear finished: this session's list empties of finished detections; the refusal stays until dismissed.
+  await page.getByTestId("recent-detection").first().waitFor();
+  await page.getByTestId("clear-finished").click();
+  await page.getByTestId("recent-detection").first().waitFor({ state: "detached" });
+  assert.equal(await page.getByTestId("upload-item").count(), 1, "the refused upload is still listed");
+  step("   clear finished empties this session's list");
+  await screenshot(page, "cleared.png");
+
   assert.deepEqual(pageErrors.map(String), [], "no uncaught errors in the app");
   await context.close();
 
@@ -398,7 +471,19 @@ async function main() {
   await mobile.getByTestId("chunk-cell").nth(2).waitFor();
   await mobile.getByRole("img", { name: "Waveform of the recording" }).waitFor();
   await assertNoSideways(mobile, "detection page");
-  await screenshot(mobile, "detection-phone.png");
+  // The verdict is read before any scrolling; every chunk is a 24 px touch target.
+  const sentenceBox = await mobile.getByTestId("verdict-sentence").boundingBox();
+  assert.ok(sentenceBox && sentenceBox.y + Math.min(sentenceBox.height, 40) <= 844, `the verdict is above the fold (${JSON.stringify(sentenceBox)})`);
+  for (const box of await mobile.getByTestId("chunk-cell").evaluateAll((cells) => cells.map((cell) => cell.getBoundingClientRect().toJSON()))) {
+    assert.ok(box.width >= 24 && box.height >= 24, `a chunk is at least 24 px square (${box.width}x${box.height})`);
+  }
+  await screenshot(mobile, "detection-phone.png", false);
+  await mobile.getByRole("button", { name: "What this model knows" }).click();
+  await mobile.getByRole("dialog", { name: "What this model knows" }).waitFor();
+  await assertNoSideways(mobile, "model card");
+  await screenshot(mobile, "model-card-phone.png", false);
+  await mobile.keyboard.press("Escape");
+  step("   phone: verdict above the fold, 24 px chunks, model card fits");
   await mobile.goto(`${BASE_URL}/history`);
   await mobile.getByTestId("history-row").first().waitFor();
   await assertNoSideways(mobile, "history");

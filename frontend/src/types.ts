@@ -30,6 +30,8 @@ export type VerdictPolicy = Required<Pick<RecordedVerdictPolicy, "likely_fake_th
 export type AudioFileInfo = Schemas["AudioFile"];
 /** `warning` is non-empty when the model is an untrained demonstration model. */
 export type ModelInfo = Schemas["ModelInfo"];
+/** The serving model's card (GET model): description, coverage, evaluation, limits. */
+export type ModelCard = Schemas["ModelCard"];
 export type DetectionSummary = Schemas["DetectionSummary"];
 export type Detection = Schemas["Detection"];
 /** A reviewer's label on a completed detection; `Detection.review` is the newest one. */

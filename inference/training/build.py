@@ -43,6 +43,7 @@ from inference.training import crossval
 from inference.training import evaluate
 from inference.training import metrics
 from inference.training.clips import write_selftest_clips
+from inference.training.coverage import declared_coverage
 from inference.training.grouped import format_grouped
 from inference.training.grouped import grouped_report
 from inference.training.material import MaterialSpec
@@ -208,6 +209,7 @@ def build_default_model(
             "throughput_batch_size": spec.batch_size,
         }
     )
+    info["coverage"] = declared_coverage(info["corpus"])
     (spec.output_dir / BUILD_INFO).write_text(json.dumps(info, indent=2) + "\n")
     write_model_card(spec.output_dir / "README.md", info)
     progress(f"built {spec.output_dir} in {info['build_seconds']:.0f} s")

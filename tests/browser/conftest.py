@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import connection
 
 from inference.offline_model import save_random_checkpoint
+from inference.training.coverage import declared_coverage
 
 ROOT = Path(__file__).resolve().parents[2]
 BROWSER_REDIS_URL = "redis://127.0.0.1:6379/13"
@@ -24,6 +25,14 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def demo_checkpoint(directory: Path) -> Path:
+    """A tiny random checkpoint declaring the default's coverage, so results get notes."""
+    save_random_checkpoint(directory, "tiny")
+    info = {"coverage": declared_coverage({})}
+    (directory / "build_info.json").write_text(json.dumps(info))
+    return directory
 
 
 def wait_until_serving(url: str, processes: list[subprocess.Popen[bytes]]) -> None:
@@ -57,7 +66,7 @@ def platform_url(
         **os.environ,
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
         "REDIS_URL": BROWSER_REDIS_URL,
-        "DETECTOR_MODEL": str(save_random_checkpoint(workdir / "model", "tiny")),
+        "DETECTOR_MODEL": str(demo_checkpoint(workdir / "model")),
         "DETECTOR_BATCH_SIZE": "1",
         "DETECTOR_CPU_OPTIMIZE": "false",
         "MEDIA_ROOT": str(workdir / "media"),

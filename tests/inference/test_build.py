@@ -10,6 +10,7 @@ from inference.model import load_detector
 from inference.training.build import BuildSpec
 from inference.training.build import build_default_model
 from inference.training.build import default_training
+from inference.training.coverage import declared_coverage
 from inference.training.material import MaterialSpec
 from inference.training.synthetic import write_toy_speech
 from tests.neural_fixtures import write_neural_corpus
@@ -70,6 +71,7 @@ def test_build_default_model_writes_a_calibrated_documented_checkpoint(tmp_path)
     }
     assert 0.0 <= record["calibration"]["ece"] <= 1.0
     assert record["splices"]["files"] > 0
+    assert record["coverage"] == declared_coverage(record["corpus"])
 
     card = (output / "README.md").read_text()
     for phrase in (

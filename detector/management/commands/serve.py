@@ -65,6 +65,23 @@ def worker_role(
     )
 
 
+def model_line() -> str:
+    """Which checkpoint the workers will load, said once at start."""
+    configured = Path(settings.DETECTOR_MODEL)
+    facts = serving_facts()
+    if facts is None:
+        return f"Serving model {settings.DETECTOR_MODEL} (a hub id)"
+    where = (
+        configured.resolve().relative_to(settings.BASE_DIR)
+        if configured.resolve().is_relative_to(settings.BASE_DIR)
+        else configured
+    )
+    line = f"Serving model {facts.name} {facts.version} from {where}"
+    if not facts.trained:
+        line += " (UNTRAINED demo: its scores mean nothing; `make model` builds one)"
+    return line
+
+
 class Command(BaseCommand):
     help = "Serve the API, dashboard and WebSockets with Celery workers beside them."
 

@@ -1,4 +1,3 @@
-import { Link } from "react-router-dom";
 import type { UploadItem } from "../hooks/useUploads";
 import { formatBytes } from "../lib/format";
 import { ProgressBar } from "./ProgressBar";
@@ -12,18 +11,17 @@ interface UploadListProps {
 const STATE_TEXT = {
   queued: "Waiting",
   uploading: "Uploading",
-  accepted: "Uploaded",
   refused: "Refused",
   cancelled: "Cancelled",
 } as const;
 
-/** One row per upload: name, size, progress bar, and the server's answer in words. */
+/** One row per upload still to send or refused: name, size, progress bar, and the server's answer in words. */
 export function UploadList({ items, onCancel, onDismiss }: UploadListProps) {
   if (!items.length) return null;
   return (
     <ul className="uploads" aria-label="Uploads">
       {items.map((item) => {
-        const finished = item.state === "accepted" || item.state === "refused" || item.state === "cancelled";
+        const finished = item.state === "refused" || item.state === "cancelled";
         return (
           <li key={item.key} className={`uploads__item uploads__item--${item.state}`} data-testid="upload-item">
             <div className="uploads__head">
@@ -37,15 +35,10 @@ export function UploadList({ items, onCancel, onDismiss }: UploadListProps) {
               max={item.total}
               label={`Upload of ${item.name}`}
               text={STATE_TEXT[item.state]}
-              tone={item.state === "refused" ? "error" : item.state === "accepted" ? "done" : "normal"}
+              tone={item.state === "refused" ? "error" : "normal"}
             />
             <div className="uploads__foot" role={item.state === "refused" ? "alert" : undefined}>
-              {item.state === "refused" || item.state === "cancelled" ? (
-                <p className="uploads__message">{item.message}</p>
-              ) : null}
-              {item.state === "accepted" && item.requestId ? (
-                <Link to={`/detections/${item.requestId}`}>Open the result for {item.name}</Link>
-              ) : null}
+              {finished ? <p className="uploads__message">{item.message}</p> : null}
               {finished ? (
                 <button type="button" className="link-button" onClick={() => onDismiss(item.key)}>
                   Dismiss<span className="visually-hidden"> {item.name}</span>

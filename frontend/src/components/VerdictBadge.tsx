@@ -8,12 +8,20 @@ interface VerdictBadgeProps {
   /** The detection is still running: the verdict may change. */
   provisional?: boolean;
   size?: "small" | "large";
+  /** Off where a sentence beside the badge already says how sure. */
+  withConfidence?: boolean;
 }
 
 /** The verdict in words and its confidence; the icon and text carry it, not the colour alone. */
-export function VerdictBadge({ assessment, confidence, provisional = false, size = "small" }: VerdictBadgeProps) {
+export function VerdictBadge({
+  assessment,
+  confidence,
+  provisional = false,
+  size = "small",
+  withConfidence = true,
+}: VerdictBadgeProps) {
   const label = ASSESSMENT_LABELS[assessment];
-  const showConfidence = assessment !== "inconclusive";
+  const showConfidence = withConfidence && assessment !== "inconclusive";
   return (
     <span
       className={`verdict verdict--${assessment} verdict--${size}`}

@@ -2,12 +2,15 @@ import { useEffect, useState } from "react";
 import { fetchRecording } from "../api/endpoints";
 import { errorMessage } from "../api/errors";
 import { useAuth } from "../auth/AuthContext";
+import { computeSpectrogram, monoOf, type Spectrogram } from "../lib/spectrogram";
 import { decodeRecording, peaksOf } from "../lib/waveform";
 
 export interface Recording {
   /** Object URL of the fetched bytes, for <audio>. */
   url: string | null;
   peaks: Float32Array | null;
+  /** Computed here from the decoded audio, for the spectrogram view. */
+  spectrogram: Spectrogram | null;
   /** Duration of the decoded audio, seconds. */
   decodedDuration: number | null;
   loading: boolean;
@@ -17,6 +20,7 @@ export interface Recording {
 }
 
 const PEAK_BUCKETS = 2000;
+const SPECTROGRAM_COLUMNS = 600;
 
 /** Fetch the recording with the bearer token, expose it as an object URL and decode its peaks. */
 export function useRecording(requestId: string): Recording {
@@ -24,6 +28,7 @@ export function useRecording(requestId: string): Recording {
   const [state, setState] = useState<Recording>({
     url: null,
     peaks: null,
+    spectrogram: null,
     decodedDuration: null,
     loading: true,
     error: null,
@@ -33,7 +38,7 @@ export function useRecording(requestId: string): Recording {
   useEffect(() => {
     const controller = new AbortController();
     let url: string | null = null;
-    setState({ url: null, peaks: null, decodedDuration: null, loading: true, error: null, decodeError: null });
+    setState({ url: null, peaks: null, spectrogram: null, decodedDuration: null, loading: true, error: null, decodeError: null });
     fetchRecording(client, requestId, controller.signal)
       .then(async (blob) => {
         if (controller.signal.aborted) return;
@@ -42,7 +47,8 @@ export function useRecording(requestId: string): Recording {
         try {
           const buffer = await decodeRecording(blob);
           if (controller.signal.aborted) return;
-          setState((s) => ({ ...s, peaks: peaksOf(buffer, PEAK_BUCKETS), decodedDuration: buffer.duration }));
+          const spectrogram = computeSpectrogram(monoOf(buffer), buffer.sampleRate, SPECTROGRAM_COLUMNS);
+          setState((s) => ({ ...s, peaks: peaksOf(buffer, PEAK_BUCKETS), spectrogram, decodedDuration: buffer.duration }));
         } catch {
           if (!controller.signal.aborted) {
             setState((s) => ({ ...s, decodeError: "This browser cannot decode the recording, so no waveform is drawn." }));

@@ -4,7 +4,7 @@ import { uploadFile } from "../api/upload";
 import { useAuth } from "../auth/AuthContext";
 import { recentDetections } from "../live/recent";
 
-export type UploadState = "queued" | "uploading" | "accepted" | "refused" | "cancelled";
+export type UploadState = "queued" | "uploading" | "refused" | "cancelled";
 
 export interface UploadItem {
   key: string;
@@ -15,7 +15,6 @@ export interface UploadItem {
   total: number;
   state: UploadState;
   message: string | null;
-  requestId: string | null;
 }
 
 /** Uploads at a time; the rest wait their turn (the server also throttles uploads). */
@@ -23,7 +22,10 @@ const CONCURRENCY = 3;
 
 let counter = 0;
 
-/** A queue of uploads with per-file progress; accepted files join this session's recent detections. */
+/**
+ * A queue of uploads with per-file progress. An accepted file leaves the queue
+ * for this session's recent detections, so each file is listed once.
+ */
 export function useUploads() {
   const { client } = useAuth();
   const [items, setItems] = useState<UploadItem[]>([]);
@@ -48,7 +50,6 @@ export function useUploads() {
         total: file.size,
         state: "queued",
         message: null,
-        requestId: null,
       });
     }
     setItems((list) => [...added, ...list]);
@@ -85,13 +86,7 @@ export function useUploads() {
       uploadFile(client, file, ({ loaded, total }) => update(item.key, { loaded, total }), controller.signal)
         .then((accepted) => {
           recentDetections.add(accepted.request_id);
-          setItems((list) =>
-            list.map((entry) =>
-              entry.key === item.key
-                ? { ...entry, state: "accepted", loaded: entry.total, requestId: accepted.request_id, message: null }
-                : entry,
-            ),
-          );
+          setItems((list) => list.filter((entry) => entry.key !== item.key));
         })
         .catch((error: unknown) => {
           const cancelled = controller.signal.aborted;

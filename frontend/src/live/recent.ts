@@ -40,6 +40,11 @@ export const recentDetections = {
   add(requestId: string): void {
     write([requestId, ...ids.filter((id) => id !== requestId)].slice(0, LIMIT));
   },
+  /** Forget these detections here (they stay in the history). */
+  remove(requestIds: readonly string[]): void {
+    const gone = new Set(requestIds);
+    write(ids.filter((id) => !gone.has(id)));
+  },
   clear(): void {
     write([]);
   },

@@ -40,6 +40,7 @@ function detection(overrides: Partial<Detection> = {}): Detection {
     progress: { done: 0, total: 2 },
     verdict_policy: { likely_fake_threshold: 0.5, fake_threshold: 0.8 },
     thresholds_source: "model",
+    coverage_notes: [],
     ...overrides,
   };
 }

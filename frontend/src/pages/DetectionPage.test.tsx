@@ -124,3 +124,25 @@ describe("<DetectionPage> deleted recording", () => {
     expect(screen.queryByTestId("audio-gone")).toBeNull();
   });
 });
+
+describe("<DetectionPage> failed detection", () => {
+  it("shows the failure without downloads, scores or an unassigned model", async () => {
+    const failed = {
+      ...detection(),
+      status: "failed",
+      error_message: "The file is not a supported audio format.",
+      model: { name: "", version: "", trained: null, warning: "" },
+      chunk_predictions: {},
+      progress: { done: 0, total: 0 },
+      overall_assessment: "",
+    } as unknown as Detection;
+    setup(failed);
+    const alerts = await screen.findAllByRole("alert");
+    expect(alerts.some((alert) => alert.textContent?.includes("not a supported audio format"))).toBe(true);
+    expect(screen.queryByTestId("download-json")).toBeNull();
+    expect(screen.queryByText(/Not assigned yet/)).toBeNull();
+    expect(screen.queryByTestId("model-name")).toBeNull();
+    expect(screen.queryByTestId("chunk-cell")).toBeNull();
+    expect(screen.queryByText("No chunks yet.")).toBeNull();
+  });
+});

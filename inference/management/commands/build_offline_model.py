@@ -22,5 +22,8 @@ class Command(BaseCommand):
     ) -> None:
         save_random_checkpoint(directory, size, seed)  # type: ignore[arg-type]
         self.stdout.write(
-            self.style.WARNING(f"Wrote an UNTRAINED demo model to {directory}")
+            self.style.WARNING(
+                f"Wrote an UNTRAINED demo model to {directory}: it serves only "
+                "while models/default is missing (`make model` builds the detector)"
+            )
         )
