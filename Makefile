@@ -16,7 +16,9 @@ run: setup migrate frontend demo-model
 	$(PY) manage.py serve --port $(PORT)
 
 # Set up everything that is missing, then run lint, types and every test suite.
-test: setup frontend lint test-python test-frontend
+# Lint and the frontend suite run beside pytest, which mostly waits on workers.
+test: setup frontend
+	$(MAKE) --no-print-directory -j3 --output-sync=target lint test-python test-frontend
 
 # Install Debian packages the platform needs (decoder, TTS engines, tcmalloc, Chromium).
 system-deps:
