@@ -8,7 +8,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 TCMALLOC := $(wildcard /usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4)
 SYSTEM_PACKAGES := ffmpeg espeak-ng flite festival sox libgoogle-perftools4 chromium chromium-driver poppler-utils
 
-.PHONY: run test test-python test-frontend test-browser lint fmt migrate frontend model demo-model bench chaos setup system-deps database schema
+.PHONY: run test test-python test-frontend test-browser lint fmt migrate frontend model demo-model bench bench-stream chaos setup system-deps database schema
 
 # Set up everything that is missing, then serve web, workers and scheduler until Ctrl-C.
 run: setup migrate frontend demo-model
@@ -96,6 +96,11 @@ fmt: $(VENV)/.installed
 bench: setup
 	LD_PRELOAD=$(TCMALLOC) $(PY) -m bench.pipeline
 	LD_PRELOAD=$(TCMALLOC) $(PY) -m bench.default_model
+
+# Live stream latency on a private PostgreSQL, Redis and `manage.py serve`:
+# window delay p50/p95/p99 and first result, 1 and 4 streams (~3 min).
+bench-stream: setup
+	$(PY) -m bench.stream
 
 # Load and faults against a private PostgreSQL, Redis and `manage.py serve`
 # on loopback: prints lost, duplicated, stuck, recovery and latency (~10 min).

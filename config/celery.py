@@ -18,9 +18,18 @@ INFERENCE_QUEUE = "inference"
 FINALIZE_QUEUE = "finalize"
 # Requests to users' webhook receivers: a slow receiver never delays results.
 WEBHOOKS_QUEUE = "webhooks"
+# Live streams' windows and ends (docs/streaming.md): the inference workers
+# consume it before "inference", so a window never queues behind uploads.
+STREAM_QUEUE = "stream"
 # Deleting recordings and results past their retention (DETECTOR_RETAIN_*_DAYS).
 RETENTION_INTERVAL_SECONDS = 3600
-QUEUES = (PREPROCESS_QUEUE, INFERENCE_QUEUE, FINALIZE_QUEUE, WEBHOOKS_QUEUE)
+QUEUES = (
+    PREPROCESS_QUEUE,
+    INFERENCE_QUEUE,
+    FINALIZE_QUEUE,
+    WEBHOOKS_QUEUE,
+    STREAM_QUEUE,
+)
 
 app = Celery("detector")
 app.config_from_object("django.conf:settings", namespace="CELERY")
@@ -33,9 +42,12 @@ app.conf.task_routes = {
     "detector.apply_retention": {"queue": FINALIZE_QUEUE},
     "detector.deliver_webhook": {"queue": WEBHOOKS_QUEUE},
     "detector.dispatch_webhooks": {"queue": WEBHOOKS_QUEUE},
+    "inference.score_stream_window": {"queue": STREAM_QUEUE},
+    "inference.finish_stream": {"queue": STREAM_QUEUE},
 }
 app.autodiscover_tasks()
 app.autodiscover_tasks(["detector.webhooks"])
+app.autodiscover_tasks(["inference"], related_name="stream_tasks")
 
 
 @app.on_after_finalize.connect

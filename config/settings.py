@@ -143,7 +143,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0
 DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
     "min_size": DATABASE_POOL_MIN_SIZE,
     "max_size": DATABASE_POOL_MAX_SIZE,
-    "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),
+    "timeout": env.float("DATABASE_POOL_TIMEOUT", default=5.0),
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -392,6 +392,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": CELERY_TASK_TIME_LIMIT * 4,
     "socket_timeout": REDIS_SOCKET_TIMEOUT,
     "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+    # A worker polls its queues in the order given (-Q stream,inference), so a
+    # live stream's window never waits behind a queue of uploads.
+    "queue_order_strategy": "priority",
 }
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
     "visibility_timeout": CELERY_TASK_TIME_LIMIT * 4
@@ -484,6 +487,39 @@ DETECTOR_HEALTH_CACHE_SECONDS = env.float("DETECTOR_HEALTH_CACHE_SECONDS", defau
 DETECTOR_WORKER_HEARTBEAT_SECONDS = env.int(
     "DETECTOR_WORKER_HEARTBEAT_SECONDS", default=5
 )
+
+# --- Live streams (docs/streaming.md)
+# Open streams per user and on the platform; beyond them a stream is refused
+# (4409, 4503). Counted in Redis with an expiry each open stream renews, so a
+# crashed web process frees its slots after DETECTOR_STREAM_SLOT_TTL_SECONDS.
+DETECTOR_STREAM_MAX_PER_USER = env.int("DETECTOR_STREAM_MAX_PER_USER", default=2)
+DETECTOR_STREAM_MAX_TOTAL = env.int("DETECTOR_STREAM_MAX_TOTAL", default=8)
+DETECTOR_STREAM_SLOT_TTL_SECONDS = env.int(
+    "DETECTOR_STREAM_SLOT_TTL_SECONDS", default=30
+)
+DETECTOR_STREAM_MAX_SECONDS = env.int("DETECTOR_STREAM_MAX_SECONDS", default=600)
+DETECTOR_STREAM_MAX_FRAME_BYTES = env.int(
+    "DETECTOR_STREAM_MAX_FRAME_BYTES", default=64 * 1024
+)
+# Audio seconds per wall-clock second, over a sliding window: 2 lets a file be
+# sent a little ahead of real time, never as fast as the network allows.
+DETECTOR_STREAM_MAX_RATE = env.float("DETECTOR_STREAM_MAX_RATE", default=2.0)
+DETECTOR_STREAM_RATE_WINDOW_SECONDS = env.float(
+    "DETECTOR_STREAM_RATE_WINDOW_SECONDS", default=5.0
+)
+# How far the audio may fall behind real time before the client counts as gone.
+DETECTOR_STREAM_IDLE_SECONDS = env.float("DETECTOR_STREAM_IDLE_SECONDS", default=10.0)
+# Windows being scored per stream; later ones are skipped while the workers lag.
+DETECTOR_STREAM_MAX_PENDING_WINDOWS = env.int(
+    "DETECTOR_STREAM_MAX_PENDING_WINDOWS", default=2
+)
+DETECTOR_STREAM_FINAL_TIMEOUT_SECONDS = env.float(
+    "DETECTOR_STREAM_FINAL_TIMEOUT_SECONDS", default=120.0
+)
+if min(DETECTOR_STREAM_MAX_PER_USER, DETECTOR_STREAM_MAX_TOTAL) < 0:
+    raise ImproperlyConfigured("DETECTOR_STREAM_MAX_* must not be negative")
+if DETECTOR_STREAM_MAX_RATE < 1:
+    raise ImproperlyConfigured("DETECTOR_STREAM_MAX_RATE must be at least 1")
 
 # --- Evidence reports (detector/report/)
 # PDFs rendered at once per web process; a caller waits this long for a slot, then 503.

@@ -91,6 +91,7 @@ class DetectionAdmin(admin.ModelAdmin):
     )
     list_filter = (
         "status",
+        "source",
         "overall_assessment",
         "inconclusive_reason",
         "model_name",

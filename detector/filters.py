@@ -12,6 +12,7 @@ class DetectionFilter(django_filters.FilterSet):
     verdict = django_filters.ChoiceFilter(
         field_name="overall_assessment", choices=Detection.Assessment.choices
     )
+    source = django_filters.ChoiceFilter(choices=Detection.Source.choices)
     label = django_filters.ChoiceFilter(
         choices=[*ReviewerLabel.Label.choices, (UNLABELLED, "Not labelled")],
         method=filter_current_label,
@@ -23,4 +24,4 @@ class DetectionFilter(django_filters.FilterSet):
 
     class Meta:
         model = Detection
-        fields = ("status", "verdict", "label", "disagrees")
+        fields = ("status", "verdict", "source", "label", "disagrees")

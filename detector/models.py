@@ -87,6 +87,12 @@ class Detection(models.Model):
         NOT_SPEECH_LIKE = "not_speech_like", "Not speech-like (music, tones, noise)"
         TOO_SHORT = "too_short", "Too little speech"
 
+    class Source(models.TextChoices):
+        UPLOAD = "upload", "Upload"
+        URL = "url", "Upload by link"
+        BATCH = "batch", "Batch"
+        STREAM = "stream", "Live stream"
+
     request_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     audio_file = models.ForeignKey(
         AudioFile, on_delete=models.CASCADE, related_name="detections"
@@ -125,6 +131,10 @@ class Detection(models.Model):
     # Which run owns the detection: every re-queue or restart starts a new one.
     # Tasks and chunk keys carry it, so an old run's late tasks change nothing.
     generation = models.PositiveIntegerField(default=0)
+    # How the audio arrived. A live stream's recording is stored when it ends.
+    source = models.CharField(
+        max_length=8, choices=Source.choices, default=Source.UPLOAD
+    )
     batch = models.ForeignKey(
         Batch,
         on_delete=models.SET_NULL,

@@ -106,6 +106,7 @@ class DetectionSummarySerializer(ReviewFieldsMixin, serializers.ModelSerializer)
             "request_id",
             "status",
             "status_url",
+            "source",
             "submitted_at",
             "started_at",
             "completed_at",

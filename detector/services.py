@@ -131,7 +131,10 @@ def _record_submission(audio_file: AudioFile, batch: Batch | None) -> Detection:
     with transaction.atomic():
         audio_file.save()
         detection = Detection.objects.create(
-            audio_file=audio_file, user=audio_file.user, batch=batch
+            audio_file=audio_file,
+            user=audio_file.user,
+            batch=batch,
+            source=_source_of(audio_file, batch),
         )
         record_event(
             detection,
@@ -472,6 +475,12 @@ def requeue_detection(detection: Detection, actor: User | None = None) -> bool:
 
 
 # --- Helpers
+
+
+def _source_of(audio_file: AudioFile, batch: Batch | None) -> str:
+    if batch is not None:
+        return Detection.Source.BATCH
+    return Detection.Source.URL if audio_file.source_url else Detection.Source.UPLOAD
 
 
 def _after_final(detection: Detection) -> None:

@@ -60,6 +60,14 @@ class WorkerCrashLoopError(RuntimeError):
     """A scoring batch keeps killing its worker."""
 
 
+class StreamLostError(RuntimeError):
+    """A live stream's web process was lost before it stored the audio."""
+
+
+# A plain message argument: Celery pickles a task's exception to record it.
+STREAM_LOST = "The live stream was interrupted before its audio could be stored."
+
+
 # Their messages are written for the person who uploaded the recording.
 USER_FACING_ERRORS = (
     AudioDecodeError,
@@ -67,6 +75,7 @@ USER_FACING_ERRORS = (
     AudioFetchError,
     AudioDeletedError,
     WorkerCrashLoopError,
+    StreamLostError,
     services.AttemptsExhaustedError,
     ModelConfigurationError,
 )
@@ -190,10 +199,28 @@ def prepare_audio(self: Task, request_id: str, generation: int) -> None:
         return
     if detection.audio_file.audio_deleted_at is not None:
         raise AudioDeletedError
-    if not detection.audio_file.storage_path:  # an upload by link, not fetched yet
-        detection = fetch_recording(detection)
+    if not detection.audio_file.storage_path:
+        if detection.source == detection.Source.STREAM:
+            raise StreamLostError(STREAM_LOST)  # its web process died
+        detection = fetch_recording(detection)  # an upload by link, not fetched yet
         if detection is None:  # deleted or re-queued during the fetch
             return
+    decoded = decode_recording(detection)
+    pieces = store_chunks(request_id, generation, decoded)
+    if pieces is None:  # re-queued or failed while decoding
+        return
+    batch = settings.DETECTOR_BATCH_SIZE
+    batches = [
+        list(range(start, min(start + batch, len(pieces))))
+        for start in range(0, len(pieces), batch)
+    ]
+    chord(score_chunks.s(request_id, generation, indices) for indices in batches)(
+        finalize_detection.si(request_id, generation)
+    )
+
+
+def decode_recording(detection: Detection) -> DecodedAudio:
+    """The stored recording as 16 kHz mono PCM16, its facts recorded on the detection."""
     with (
         local_copy(detection.audio_file.storage_path) as path,
         metrics.stage_timer("decode"),
@@ -210,6 +237,16 @@ def prepare_audio(self: Task, request_id: str, generation: int) -> None:
         sample_rate=decoded.source_sample_rate,
         channels=decoded.source_channels,
     )
+    return decoded
+
+
+def store_chunks(
+    request_id: str, generation: int, decoded: DecodedAudio
+) -> list[bytes] | None:
+    """Cut the audio into chunks, gate them, store them and their rows; their PCM.
+
+    None when the run no longer owns the detection.
+    """
     # Imported here so that torch loads in the workers only, never in beat.
     from inference import vad
 
@@ -226,16 +263,7 @@ def prepare_audio(self: Task, request_id: str, generation: int) -> None:
         planned = services.record_chunk_plan(
             request_id, generation, spans, ratios, levels
         )
-    if planned is None:  # re-queued or failed while decoding
-        return
-    batch = settings.DETECTOR_BATCH_SIZE
-    batches = [
-        list(range(start, min(start + batch, len(spans))))
-        for start in range(0, len(spans), batch)
-    ]
-    chord(score_chunks.s(request_id, generation, indices) for indices in batches)(
-        finalize_detection.si(request_id, generation)
-    )
+    return None if planned is None else pieces
 
 
 @shared_task(
@@ -275,6 +303,11 @@ def score_chunks(
 )
 def finalize_detection(self: Task, request_id: str, generation: int) -> None:
     """Merge the chunk scores into the chunk map and the verdict."""
+    complete_and_count(request_id, generation)
+
+
+def complete_and_count(request_id: str, generation: int) -> Detection | None:
+    """Complete the run's detection and count it in the worker's metrics."""
     with metrics.stage_timer("aggregation"):
         detection = services.complete_detection(request_id, generation)
     if detection is not None and detection.completed_at is not None:
@@ -282,3 +315,4 @@ def finalize_detection(self: Task, request_id: str, generation: int) -> None:
         metrics.record_completed(
             detection.overall_assessment, since_upload.total_seconds()
         )
+    return detection

@@ -9,6 +9,7 @@ import { ApiKeysPage } from "./pages/ApiKeysPage";
 import { DashboardPage } from "./pages/DashboardPage";
 import { DetectionPage } from "./pages/DetectionPage";
 import { HistoryPage } from "./pages/HistoryPage";
+import { LivePage } from "./pages/LivePage";
 import { LoginPage } from "./pages/LoginPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
 import { RegisterPage } from "./pages/RegisterPage";
@@ -49,6 +50,14 @@ export function App({ client }: { client: ApiClient }) {
                 element={
                   <RequireAuth>
                     <HistoryPage />
+                  </RequireAuth>
+                }
+              />
+              <Route
+                path="/live"
+                element={
+                  <RequireAuth>
+                    <LivePage />
                   </RequireAuth>
                 }
               />

@@ -1,5 +1,6 @@
 """The real platform in subprocesses: uvicorn and a prefork Celery worker on the test database."""
 
+import json
 import os
 import socket
 import subprocess
@@ -100,7 +101,13 @@ def platform_url(
             "--port",
             str(port),
         ],
-        [*celery, "-Q", "preprocess,inference,finalize", "-n", f"browser-{port}@%h"],
+        [
+            *celery,
+            "-Q",
+            "stream,preprocess,inference,finalize",
+            "-n",
+            f"browser-{port}@%h",
+        ],
     ]
     logs = [
         (workdir / f"process-{index}.log").open("wb") for index in range(len(commands))

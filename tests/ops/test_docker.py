@@ -344,7 +344,10 @@ def test_cpu_override_removes_gpu_reservations() -> None:
 
 
 def test_each_queue_has_its_own_worker_service() -> None:
-    """preprocess, finalize, webhooks and inference each have their own service."""
+    """preprocess, finalize, webhooks and inference each have their own service.
+
+    The inference workers take live stream windows first (docs/streaming.md).
+    """
     consumed = {}
     for name, service in services().items():
         script = START / Path(service.get("command", [""])[0]).name
@@ -354,7 +357,7 @@ def test_each_queue_has_its_own_worker_service() -> None:
     assert consumed["worker-preprocess"] == ["preprocess"]
     assert consumed["worker-finalize"] == ["finalize"]
     assert consumed["worker-webhooks"] == ["webhooks"]
-    assert consumed["worker-inference-0"] == ["inference"]
+    assert consumed["worker-inference-0"] == ["stream,inference"]
 
 
 def test_exactly_one_beat() -> None:

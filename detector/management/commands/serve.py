@@ -14,8 +14,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.core.management.base import CommandParser
 
+from config.celery import INFERENCE_QUEUE
+from config.celery import STREAM_QUEUE
 from config.supervisor import Role
 from config.supervisor import Supervisor
+from detector.report.model_facts import serving_facts
 
 # tcmalloc keeps batched inference from slowing down under glibc's malloc.
 ALLOCATORS = (
@@ -144,16 +147,19 @@ class Command(BaseCommand):
                 lambda: dict(os.environ),
             ),
         ]
+        # Live streams' windows first: one model process serves both queues,
+        # since a second one would halve each one's share of a small machine.
         roles += [
             worker_role(
                 state,
-                "inference",
+                f"{STREAM_QUEUE},{INFERENCE_QUEUE}",
                 3 + number,
                 inference_environment(device.strip()),
                 name=f"inference{number}",
             )
             for number, device in enumerate(devices.split(","))
         ]
+        self.stdout.write(model_line())
         self.stdout.write(
             self.style.SUCCESS(
                 f"Serving on http://{host}:{port}/ (Ctrl-C stops; a role that "

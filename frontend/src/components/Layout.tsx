@@ -25,6 +25,9 @@ export function Layout() {
               <NavLink to="/" end className="nav__link">
                 Upload
               </NavLink>
+              <NavLink to="/live" className="nav__link">
+                Live
+              </NavLink>
               <NavLink to="/history" className="nav__link">
                 History
               </NavLink>

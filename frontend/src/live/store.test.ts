@@ -7,6 +7,7 @@ function detection(overrides: Partial<Detection> = {}): Detection {
     request_id: "r1",
     status: "processing",
     status_url: "/api/v1/audio/status/r1",
+    source: "upload",
     submitted_at: "2025-01-01T00:00:00Z",
     started_at: null,
     completed_at: null,
