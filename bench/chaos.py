@@ -1,10 +1,11 @@
 """Load and faults against a private local stack; prints what was lost, stuck and slow.
 
-Run with ``make chaos`` (about 10 minutes, loopback only). It starts its own
-PostgreSQL cluster and Redis on free ports, serves the platform on them with
-``manage.py serve`` as ``make run`` does, runs each scenario of
-``bench.scenarios`` in turn, stops everything with Ctrl-C's signal and deletes
-it all. The shared services are never touched.
+Run with ``make chaos`` (about 10 minutes, loopback only), or
+``python -m bench.chaos requeue_race ...`` for some scenarios by name. It
+starts its own PostgreSQL cluster and Redis on free ports, serves the
+platform on them with ``manage.py serve`` as ``make run`` does, runs each
+scenario of ``bench.scenarios`` in turn, stops everything with Ctrl-C's
+signal and deletes it all. The shared services are never touched.
 
 Columns: requests made and those answered unexpectedly (a wrong status, no
 answer, or a body that is not JSON); detections lost (failed or missing),
@@ -48,15 +49,18 @@ def main() -> int:
         events = FinalEvents(stack.port, token)
         context = Context(stack, Client(stack.port, token), events)
         outcomes: list[Outcome] = []
+        chosen = set(sys.argv[1:])
         for scenario in SCENARIOS:
+            if chosen and scenario.__name__ not in chosen:
+                continue
             print(f"running: {scenario.__doc__}", flush=True)
             try:
                 outcomes.append(scenario(context))
             except Exception:
                 traceback.print_exc()
-                outcomes.append(
-                    Outcome(scenario.__name__, notes=["crashed, see above"])
-                )
+                crashed = Outcome(scenario.__name__, errors=1)
+                crashed.notes.append(f"{scenario.__name__} crashed, see above")
+                outcomes.append(crashed)
         events.stop()
         stopped_in = stack.stop_serving()
     rows = [

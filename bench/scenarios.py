@@ -316,7 +316,7 @@ def role_crashes(context: Context) -> Outcome:
 def requeue_race(context: Context) -> Outcome:
     """Re-queue six long runs at different moments: one final result each, no keys left."""
     outcome = Outcome("re-queue mid-run x6")
-    accepted = uploads(context, outcome, 6, 60.0)
+    accepted = uploads(context, outcome, 6, 240.0)
     requeued = 0
     for request_id, delay in zip(accepted, REQUEUE_DELAYS, strict=False):
         wait_until(partial(started, request_id), timeout=300)
@@ -350,9 +350,12 @@ REQUEUE_DELAYS = (0.0, 0.3, 1.0, 2.0, 3.0, 5.0)
 
 
 def started(request_id: str) -> bool:
-    return Detection.objects.filter(
-        request_id=request_id, status=Detection.Status.PROCESSING
-    ).exists()
+    """Past pending: processing, or already final (too late to re-queue)."""
+    return (
+        Detection.objects.filter(request_id=request_id)
+        .exclude(status=Detection.Status.PENDING)
+        .exists()
+    )
 
 
 def unfinished(request_ids: list[str]) -> list[str]:
