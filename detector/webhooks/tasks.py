@@ -3,6 +3,7 @@
 import logging
 
 from celery import shared_task
+from django.db import DatabaseError
 
 from detector.webhooks import delivery
 from detector.webhooks import queueing
@@ -19,7 +20,12 @@ def deliver_webhook(delivery_id: int, attempt: int) -> None:
 @shared_task(name="detector.dispatch_webhooks", ignore_result=True)
 def dispatch_webhooks() -> int:
     """Queue the deliveries that are due: retries, and those whose message was lost."""
-    queued = queueing.dispatch_due()
+    try:
+        queued = queueing.dispatch_due()
+    except DatabaseError as error:
+        # An outage: the rows wait in PostgreSQL, and the next pass finds them.
+        logger.warning("webhook dispatcher skipped a pass: %s", error)
+        return 0
     if queued:
         logger.info("webhook dispatcher queued %s deliveries", queued)
     return queued

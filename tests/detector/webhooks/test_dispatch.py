@@ -3,12 +3,15 @@
 from datetime import timedelta
 
 import pytest
+from django.db import OperationalError
 from django.utils import timezone
 
 from accounts.models import User
+from detector.webhooks import queueing
 from detector.webhooks.emitting import create_deliveries
 from detector.webhooks.models import WebhookDelivery
 from detector.webhooks.queueing import dispatch_due
+from detector.webhooks.tasks import dispatch_webhooks
 from inference import chunk_store
 from tests.detector.webhooks.conftest import make_endpoint
 
@@ -47,3 +50,16 @@ def test_dispatcher_leaves_future_and_finished_deliveries(alice: User) -> None:
         queued_until=None, status=WebhookDelivery.Status.SUCCEEDED
     )
     assert dispatch_due() == 0
+
+
+def test_dispatcher_skips_a_pass_while_postgresql_is_down(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An outage is not a crash: a warning, and the next pass finds the rows."""
+
+    def unreachable() -> int:
+        raise OperationalError("couldn't get a connection after 5.00 sec")
+
+    monkeypatch.setattr(queueing, "dispatch_due", unreachable)
+    assert dispatch_webhooks() == 0
+    assert "webhook dispatcher skipped a pass" in caplog.text
