@@ -22,10 +22,10 @@ def offered_subprotocol(scope: Any) -> str | None:
     return chosen_subprotocol(list(scope.get("subprotocols", [])))
 
 
-class DetectionConsumer(AsyncJsonWebsocketConsumer):
-    """Pushes progress, completion and failure of the user's own detections."""
+class GuardedSocket:
+    """Mixed in before a Channels consumer: anonymous sockets get 4401, a dead Redis 1013."""
 
-    joined: tuple[str, ...] = ()
+    socket_name = "a"
     accepted = False
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
@@ -33,14 +33,23 @@ class DetectionConsumer(AsyncJsonWebsocketConsumer):
             await refuse(scope, receive, send)
             return
         try:
-            await super().__call__(scope, receive, send)
+            await super().__call__(scope, receive, send)  # type: ignore[misc]
         except RedisError as error:
             # Without this the handshake answers 500 and an open socket dies
             # with 1011; 1013 tells the client to reconnect later.
-            logger.warning("detections socket closed, Redis unreachable: %s", error)
+            logger.warning(
+                "%s socket closed, Redis unreachable: %s", self.socket_name, error
+            )
             if not self.accepted:
                 await send(accept_message(scope))
             await send({"type": "websocket.close", "code": CLOSE_TRY_AGAIN_LATER})
+
+
+class DetectionConsumer(GuardedSocket, AsyncJsonWebsocketConsumer):
+    """Pushes progress, completion and failure of the user's own detections."""
+
+    socket_name = "detections"
+    joined: tuple[str, ...] = ()
 
     async def connect(self) -> None:
         await self.accept(subprotocol=offered_subprotocol(self.scope))

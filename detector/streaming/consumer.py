@@ -24,9 +24,8 @@ from redis.exceptions import RedisError
 from accounts.socket_sessions import session_group
 from config.celery import app as celery_app
 from detector.consumers import CLOSE_TRY_AGAIN_LATER
-from detector.consumers import accept_message
+from detector.consumers import GuardedSocket
 from detector.consumers import offered_subprotocol
-from detector.consumers import refuse
 from detector.events import DetectionMessage
 from detector.models import Detection
 from detector.streaming import records
@@ -59,10 +58,10 @@ SCORE_WINDOW_TASK = "inference.score_stream_window"
 FINISH_STREAM_TASK = "inference.finish_stream"
 
 
-class StreamConsumer(AsyncWebsocketConsumer):
+class StreamConsumer(GuardedSocket, AsyncWebsocketConsumer):
     """One live stream from ``start`` to ``final``."""
 
-    accepted = False
+    socket_name = "stream"
     # waiting -> streaming (start) -> ending (stop, or a drop) -> closed
     phase = "waiting"
     request_id = ""  # the stream's detection, once started
@@ -70,18 +69,6 @@ class StreamConsumer(AsyncWebsocketConsumer):
     slots: StreamSlots | None = None
     ticker: asyncio.Task[None] | None = None
     groups: tuple[str, ...] = ()
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if not scope["user"].is_authenticated:
-            await refuse(scope, receive, send)
-            return
-        try:
-            await super().__call__(scope, receive, send)
-        except RedisError as error:
-            logger.warning("stream socket closed, Redis unreachable: %s", error)
-            if not self.accepted:
-                await send(accept_message(scope))
-            await send({"type": "websocket.close", "code": CLOSE_TRY_AGAIN_LATER})
 
     async def connect(self) -> None:
         await self.accept(subprotocol=offered_subprotocol(self.scope))
