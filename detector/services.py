@@ -34,12 +34,13 @@ from detector.models import AudioFile
 from detector.models import Batch
 from detector.models import Chunk
 from detector.models import Detection
-from detector.reviews.thresholds import resolve_policy
+from detector.reviews.thresholds import latest_override
 from detector.storage import StoredRecording
 from detector.storage import delete_recording
 from detector.storage import save_recording
 from detector.verdict import MIN_SPEECH_KEY
 from detector.verdict import VerdictPolicy
+from detector.verdict import applicable_policy
 from detector.verdict import decide
 from detector.webhooks.detections import emit_detection
 from inference import chunk_store
@@ -59,13 +60,6 @@ class AttemptsExhaustedError(RuntimeError):
     """The detection was claimed more often than allowed; the message is for the user."""
 
 
-def settings_policy() -> VerdictPolicy:
-    return VerdictPolicy(
-        likely_fake_threshold=settings.DETECTOR_LIKELY_FAKE_THRESHOLD,
-        fake_threshold=settings.DETECTOR_FAKE_THRESHOLD,
-    )
-
-
 def policy_record(policy: VerdictPolicy, min_speech_seconds: float) -> dict[str, float]:
     """The policy as stored on a detection and read by the frontend."""
     return {**policy.as_dict(), MIN_SPEECH_KEY: min_speech_seconds}
@@ -74,7 +68,7 @@ def policy_record(policy: VerdictPolicy, min_speech_seconds: float) -> dict[str,
 def recorded_policy(record: Mapping[str, float]) -> tuple[VerdictPolicy, float]:
     """A detection's stored policy, or the settings' for what it lacks."""
     thresholds = {key: value for key, value in record.items() if key != MIN_SPEECH_KEY}
-    policy = VerdictPolicy(**thresholds) if thresholds else settings_policy()
+    policy = VerdictPolicy(**thresholds) if thresholds else applicable_policy(None)
     minimum = record.get(MIN_SPEECH_KEY, settings.DETECTOR_MIN_SPEECH_SECONDS)
     return policy, float(minimum)
 
@@ -311,7 +305,7 @@ class ScoringModel:
     name: str
     version: str
     trained: bool
-    policy: VerdictPolicy
+    thresholds: VerdictPolicy | None  # the checkpoint's own, if it has any
 
 
 def record_scores(
@@ -332,9 +326,10 @@ def record_scores(
         detection.model_name = model.name
         detection.model_version = model.version
         detection.model_trained = model.trained
-        # Thresholds fitted on reviewers' labels for this version win over its own.
-        policy, detection.threshold_override = resolve_policy(
-            model.name, model.version, model.policy
+        override = latest_override(model.name, model.version)
+        detection.threshold_override = override
+        policy = applicable_policy(
+            model.thresholds, override.policy if override else None
         )
         detection.verdict_policy = policy_record(
             policy, settings.DETECTOR_MIN_SPEECH_SECONDS

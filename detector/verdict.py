@@ -27,6 +27,8 @@ from dataclasses import asdict
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+
 CONFIDENCE_DECIMALS = 4
 # The speech minimum is a deployment setting, not a model's threshold, so it
 # is stored beside the thresholds in a detection's recorded policy.
@@ -51,6 +53,24 @@ class VerdictPolicy:
 
     def as_dict(self) -> dict[str, float]:
         return asdict(self)
+
+
+def applicable_policy(
+    checkpoint: VerdictPolicy | None, override: VerdictPolicy | None = None
+) -> VerdictPolicy:
+    """The thresholds that decide a model's verdicts, and the one place that says so.
+
+    Reviewers' override for the model version wins, then the thresholds the
+    checkpoint was calibrated with, then the deployment's settings.
+    """
+    if override is not None:
+        return override
+    if checkpoint is not None:
+        return checkpoint
+    return VerdictPolicy(
+        likely_fake_threshold=settings.DETECTOR_LIKELY_FAKE_THRESHOLD,
+        fake_threshold=settings.DETECTOR_FAKE_THRESHOLD,
+    )
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from inference.tasks import RETRY_OPTIONS
 from inference.tasks import DetectionTask
 from inference.tasks import complete_and_count
 from inference.tasks import decode_recording
+from inference.tasks import scoring_model
 from inference.tasks import store_chunks
 
 logger = logging.getLogger(__name__)
@@ -103,7 +104,6 @@ def _reply_outcome(request_id: str, reply_to: str) -> None:
 
 def _score_as_upload(detection: Detection) -> None:
     from inference.scoring import score_pieces
-    from inference.scoring import scoring_model
 
     request_id, generation = str(detection.request_id), detection.generation
     pieces = store_chunks(request_id, generation, decode_recording(detection))

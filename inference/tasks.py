@@ -288,13 +288,24 @@ def score_chunks(
     from inference.scoring import score_batch  # transformers stays out of preprocessing
 
     try:
-        scores, model = score_batch(request_id, generation, indices)
+        scores = score_batch(request_id, generation, indices)
     except chunk_store.ChunksMissingError:
         if not services.is_processing(request_id, generation):
             return  # re-queued while scoring: the old run's chunks went with it
         raise
     services.record_scores(
-        request_id, generation, dict(zip(indices, scores, strict=True)), model
+        request_id, generation, dict(zip(indices, scores, strict=True)), scoring_model()
+    )
+
+
+def scoring_model() -> services.ScoringModel:
+    """The process's detector, as recorded with the scores it gives."""
+    from inference.model import get_detector
+
+    detector = get_detector()
+    identity = detector.identity
+    return services.ScoringModel(
+        identity.name, identity.version, identity.trained, detector.thresholds
     )
 
 

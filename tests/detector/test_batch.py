@@ -185,7 +185,7 @@ def finish(detection: Detection, *, completed: bool) -> None:
     if not completed:
         services.fail_detection(request_id, "The file has no audio stream.", 0)
         return
-    model = services.ScoringModel("m", "1", True, services.settings_policy())
+    model = services.ScoringModel("m", "1", True, None)
     services.record_chunk_plan(request_id, 0, [ChunkSpan(0, 0, 64000)], [1.0], [-9.0])
     services.record_scores(request_id, 0, {0: 0.1}, model)
     services.complete_detection(request_id, 0)

@@ -104,7 +104,7 @@ def score_one_chunk(peak: float) -> Detection:
     )
     request_id = str(detection.request_id)
     services.record_chunk_plan(request_id, 0, [ChunkSpan(0, 0, 64000)], [1.0], [-20.0])
-    model = services.ScoringModel("m", "1", True, services.settings_policy())
+    model = services.ScoringModel("m", "1", True, None)
     services.record_scores(request_id, 0, {0: peak}, model)
     done = services.complete_detection(request_id, 0)
     assert done is not None

@@ -65,7 +65,7 @@ def test_delete_completed_detection_removes_bytes_keys_and_rows(
     """204: the recording leaves storage, with its chunk rows, keys and detection."""
     detection = upload(alice_client)
     request_id = start_run(detection, 0)
-    model = services.ScoringModel("m", "1", True, services.settings_policy())
+    model = services.ScoringModel("m", "1", True, None)
     services.record_scores(request_id, 0, {0: 0.2}, model)
     services.complete_detection(request_id, 0)
     # A key an earlier run left behind (its TTL not yet expired).
@@ -92,7 +92,7 @@ def test_delete_processing_detection_stops_its_run_cleanly(
     detection = upload(alice_client)
     chunk_store.put_chunks(str(detection.request_id), 0, [b"\0\0"])  # an older run's
     request_id = start_run(detection, 1)
-    model = services.ScoringModel("m", "1", True, services.settings_policy())
+    model = services.ScoringModel("m", "1", True, None)
 
     with django_capture_on_commit_callbacks(execute=True):
         assert alice_client.delete(status_path(detection)).status_code == 204

@@ -42,7 +42,7 @@ def score(detection: Detection) -> None:
     request_id = str(detection.request_id)
     services.claim_for_processing(request_id, 0, "task")
     services.record_chunk_plan(request_id, 0, [ChunkSpan(0, 0, 16000)], [1.0], [-9.0])
-    model = services.ScoringModel("m", "1", True, services.settings_policy())
+    model = services.ScoringModel("m", "1", True, None)
     services.record_scores(request_id, 0, {0: 0.2}, model)
     services.complete_detection(request_id, 0)
 

@@ -78,7 +78,7 @@ def test_complete_detection_writes_map_and_verdict_once() -> None:
         [0.9, 0.8],
         [-20.0, -22.0],
     )
-    model = services.ScoringModel("m", "1", True, services.settings_policy())
+    model = services.ScoringModel("m", "1", True, None)
     services.record_scores(request_id, 0, {0: 0.1, 1: 0.95}, model)
     done = services.complete_detection(request_id, 0)
     assert done is not None
@@ -128,7 +128,7 @@ def test_complete_detection_records_why_it_is_inconclusive(
     request_id = str(detection.request_id)
     spans = [ChunkSpan(0, 0, 64000), ChunkSpan(1, 64000, 96000)]
     services.record_chunk_plan(request_id, 0, spans, ratios, levels)
-    model = services.ScoringModel("m", "1", True, services.settings_policy())
+    model = services.ScoringModel("m", "1", True, None)
     services.record_scores(request_id, 0, {0: 0.9, 1: 0.9}, model)
     done = services.complete_detection(request_id, 0)
     assert done is not None
@@ -142,7 +142,7 @@ def test_complete_detection_keeps_the_recorded_speech_minimum(settings) -> None:
     detection = DetectionFactory(status=Status.PROCESSING, started_at=timezone.now())
     request_id = str(detection.request_id)
     services.record_chunk_plan(request_id, 0, [ChunkSpan(0, 0, 64000)], [0.5], [-20.0])
-    model = services.ScoringModel("m", "1", True, services.settings_policy())
+    model = services.ScoringModel("m", "1", True, None)
     services.record_scores(request_id, 0, {0: 0.1}, model)
     settings.DETECTOR_MIN_SPEECH_SECONDS = 3.0
     done = services.complete_detection(request_id, 0)
@@ -154,7 +154,7 @@ def test_complete_detection_keeps_the_recorded_speech_minimum(settings) -> None:
 def test_record_scores_ignores_finished_detection() -> None:
     """Scores arriving after a failure are dropped."""
     detection = DetectionFactory(status=Status.FAILED)
-    model = services.ScoringModel("m", "1", True, services.settings_policy())
+    model = services.ScoringModel("m", "1", True, None)
     assert services.record_scores(str(detection.request_id), 0, {0: 0.5}, model) is None
 
 
@@ -202,7 +202,7 @@ def test_older_run_changes_nothing_and_drops_only_its_own_keys() -> None:
     request_id = str(detection.request_id)
     services.record_chunk_plan(request_id, 1, [ChunkSpan(0, 0, 64000)], [1.0], [-9.0])
     put_run_chunks(request_id, 1)
-    model = services.ScoringModel("m", "1", True, services.settings_policy())
+    model = services.ScoringModel("m", "1", True, None)
 
     put_run_chunks(request_id, 0)
     assert services.record_chunk_plan(request_id, 0, [], [], []) is None

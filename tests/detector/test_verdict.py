@@ -10,6 +10,7 @@ from detector.verdict import NO_SPEECH
 from detector.verdict import NOT_SPEECH_LIKE
 from detector.verdict import TOO_SHORT
 from detector.verdict import VerdictPolicy
+from detector.verdict import applicable_policy
 from detector.verdict import decide
 from detector.verdict import reason_message
 
@@ -53,3 +54,22 @@ def test_verdict_policy_rejects_inverted_thresholds() -> None:
     """likely_fake above fake is a configuration error."""
     with pytest.raises(ValueError, match="thresholds"):
         VerdictPolicy(likely_fake_threshold=0.9, fake_threshold=0.5)
+
+
+OVERRIDE = VerdictPolicy(0.3, 0.6)
+CHECKPOINT = VerdictPolicy(0.5, 0.8)
+
+
+def test_reviewers_override_wins_over_the_checkpoint() -> None:
+    assert applicable_policy(CHECKPOINT, OVERRIDE) == OVERRIDE
+
+
+def test_checkpoint_thresholds_win_over_the_settings(settings) -> None:
+    settings.DETECTOR_LIKELY_FAKE_THRESHOLD = 0.1
+    assert applicable_policy(CHECKPOINT) == CHECKPOINT
+
+
+def test_settings_decide_for_a_checkpoint_without_thresholds(settings) -> None:
+    settings.DETECTOR_LIKELY_FAKE_THRESHOLD = 0.4
+    settings.DETECTOR_FAKE_THRESHOLD = 0.9
+    assert applicable_policy(None) == VerdictPolicy(0.4, 0.9)

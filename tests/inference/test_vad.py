@@ -142,7 +142,7 @@ def judge(pcm: bytes) -> Detection:
     pieces = [span.slice(pcm) for span in spans]
     levels = [vad.level_dbfs(piece) for piece in pieces]
     services.record_chunk_plan(request_id, 0, spans, vad.speech_ratios(pieces), levels)
-    model = services.ScoringModel("m", "1", True, services.settings_policy())
+    model = services.ScoringModel("m", "1", True, None)
     services.record_scores(request_id, 0, dict.fromkeys(range(len(spans)), 0.9), model)
     done = services.complete_detection(request_id, 0)
     assert done is not None

@@ -52,7 +52,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
 
-        from detector.verdict import VerdictPolicy
+        from detector.verdict import applicable_policy
         from inference.model import load_detector
         from inference.model import pick_device
         from inference.training import baseline
@@ -82,9 +82,7 @@ class Command(BaseCommand):
             settings.DETECTOR_BATCH_SIZE,
             optimize=settings.DETECTOR_CPU_OPTIMIZE,
         )
-        policy = detector.thresholds or VerdictPolicy(
-            settings.DETECTOR_LIKELY_FAKE_THRESHOLD, settings.DETECTOR_FAKE_THRESHOLD
-        )
+        policy = applicable_policy(detector.thresholds)
         result = evaluate.evaluate_corpus(detector, corpus, policy)
         name = f"{detector.identity.name} {detector.identity.version}"
         self.stdout.write(f"{name} on {protocol} ({len(corpus.entries)} files)")

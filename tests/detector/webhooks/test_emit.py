@@ -24,7 +24,7 @@ def complete(detection: Detection) -> Detection:
     """Drive the pipeline's finalize path: a chunk plan, scores, completion."""
     request_id = str(detection.request_id)
     services.record_chunk_plan(request_id, 0, [ChunkSpan(0, 0, 64000)], [0.9], [-20.0])
-    model = services.ScoringModel("m", "1", True, services.settings_policy())
+    model = services.ScoringModel("m", "1", True, None)
     services.record_scores(request_id, 0, {0: 0.95}, model)
     done = services.complete_detection(request_id, 0)
     assert done is not None
