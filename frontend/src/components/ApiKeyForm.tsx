@@ -1,7 +1,7 @@
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import { createApiKey } from "../api/endpoints";
-import { ApiError, errorMessage } from "../api/errors";
 import { useAuth } from "../auth/AuthContext";
+import { useFormSubmission } from "../hooks/useFormSubmission";
 import type { ApiKeyCreated, ApiKeyScope } from "../types";
 import { FormField } from "./FormField";
 
@@ -21,34 +21,19 @@ export function ApiKeyForm({ onCreated }: { onCreated: (created: ApiKeyCreated) 
   const [name, setName] = useState("");
   const [scope, setScope] = useState<ApiKeyScope>("read");
   const [expiry, setExpiry] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    setFieldErrors({});
-    try {
-      const created = await createApiKey(client, {
-        name: name.trim(),
-        scope,
-        expiry_date: expiry ? endOfDay(expiry) : null,
-      });
-      setName("");
-      setExpiry("");
-      onCreated(created);
-    } catch (caught) {
-      if (caught instanceof ApiError && Object.keys(caught.fieldErrors).length) setFieldErrors(caught.fieldErrors);
-      else setError(errorMessage(caught));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, fieldErrors, onSubmit } = useFormSubmission(async () => {
+    const created = await createApiKey(client, {
+      name: name.trim(),
+      scope,
+      expiry_date: expiry ? endOfDay(expiry) : null,
+    });
+    setName("");
+    setExpiry("");
+    onCreated(created);
+  });
 
   return (
-    <form className="panel api-key-form" onSubmit={(event) => void submit(event)} aria-labelledby="new-key-heading" noValidate>
+    <form className="panel api-key-form" onSubmit={(event) => void onSubmit(event)} aria-labelledby="new-key-heading" noValidate>
       <h2 id="new-key-heading" className="section-title">
         Create a key
       </h2>

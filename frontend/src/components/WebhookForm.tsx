@@ -1,7 +1,7 @@
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import { createWebhook } from "../api/endpoints";
-import { ApiError, errorMessage } from "../api/errors";
 import { useAuth } from "../auth/AuthContext";
+import { useFormSubmission } from "../hooks/useFormSubmission";
 import type { WebhookEndpointWithSecret, WebhookEventType } from "../types";
 import { FormField } from "./FormField";
 
@@ -16,32 +16,18 @@ export function WebhookForm({ onCreated }: { onCreated: (created: WebhookEndpoin
   const { client } = useAuth();
   const [url, setUrl] = useState("");
   const [events, setEvents] = useState<WebhookEventType[]>(["detection.completed", "detection.failed"]);
-  const [error, setError] = useState<string | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
-  const [busy, setBusy] = useState(false);
 
   const toggle = (event: WebhookEventType, on: boolean) =>
     setEvents((current) => (on ? [...current, event] : current.filter((item) => item !== event)));
 
-  const submit = async (formEvent: FormEvent) => {
-    formEvent.preventDefault();
-    setBusy(true);
-    setError(null);
-    setFieldErrors({});
-    try {
-      const created = await createWebhook(client, { url: url.trim(), events });
-      setUrl("");
-      onCreated(created);
-    } catch (caught) {
-      if (caught instanceof ApiError && Object.keys(caught.fieldErrors).length) setFieldErrors(caught.fieldErrors);
-      else setError(errorMessage(caught));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, fieldErrors, onSubmit } = useFormSubmission(async () => {
+    const created = await createWebhook(client, { url: url.trim(), events });
+    setUrl("");
+    onCreated(created);
+  });
 
   return (
-    <form className="panel api-key-form" onSubmit={(event) => void submit(event)} aria-labelledby="new-webhook-heading" noValidate>
+    <form className="panel api-key-form" onSubmit={(event) => void onSubmit(event)} aria-labelledby="new-webhook-heading" noValidate>
       <h2 id="new-webhook-heading" className="section-title">
         Add an endpoint
       </h2>
