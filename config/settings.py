@@ -549,14 +549,14 @@ LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOG_FORMAT = env.str("LOG_FORMAT", default="text")
 if LOG_FORMAT not in {"text", "json"}:
     raise ImproperlyConfigured("LOG_FORMAT must be 'text' or 'json'")
-LOGGING_CONFIG = "config.logging.configure"  # LOGGING, and warnings as log records
+LOGGING_CONFIG = "config.log_context.configure"  # LOGGING, and warnings as log records
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
         # The detection's request_id, from the upload through each pipeline task.
         "request_id": {
-            "()": "config.logging.RequestIdFilter",
+            "()": "config.log_context.RequestIdFilter",
             "default": None if LOG_FORMAT == "json" else "-",
         }
     },

@@ -23,6 +23,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import RedisError
 
 from accounts.models import User
+from config.celery import PREPARE_AUDIO_TASK
 from config.celery import app as celery_app
 from detector import batches
 from detector import deletion
@@ -48,7 +49,6 @@ from inference.chunking import ChunkSpan
 
 logger = logging.getLogger(__name__)
 
-PREPARE_AUDIO_TASK = "inference.prepare_audio"
 Status = Detection.Status
 
 

@@ -4,6 +4,8 @@ import logging
 
 from celery import shared_task
 
+from config.celery import APPLY_RETENTION_TASK
+from config.celery import SWEEP_DETECTIONS_TASK
 from detector import batches
 from detector import recovery
 from detector import retention
@@ -12,7 +14,7 @@ from inference import metrics
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="detector.sweep_detections")
+@shared_task(name=SWEEP_DETECTIONS_TASK)
 def sweep_detections() -> dict[str, int]:
     """Re-enqueue forgotten pending detections and rescue or fail stalled ones."""
     report = recovery.sweep()
@@ -26,7 +28,7 @@ def sweep_detections() -> dict[str, int]:
     return vars(report)
 
 
-@shared_task(name="detector.apply_retention")
+@shared_task(name=APPLY_RETENTION_TASK)
 def apply_retention() -> dict[str, int]:
     """Delete recordings and results past DETECTOR_RETAIN_AUDIO_DAYS / _RESULTS_DAYS."""
     report = retention.apply_retention()

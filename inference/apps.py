@@ -6,12 +6,8 @@ class InferenceConfig(AppConfig):
     verbose_name = "Inference"
 
     def ready(self) -> None:
-        from config import logging as log_context
         from config.celery import app as celery_app
         from inference.heartbeat import Heartbeat
 
         # Every worker announces itself for the health check.
         celery_app.steps["worker"].add(Heartbeat)
-
-        # Uploads (web) tag their log lines with the new detection's request_id.
-        log_context.connect_django_signals()

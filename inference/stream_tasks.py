@@ -14,6 +14,8 @@ from celery import Task
 from celery import shared_task
 from django.conf import settings
 
+from config.celery import FINISH_STREAM_TASK
+from config.celery import SCORE_STREAM_WINDOW_TASK
 from detector import services
 from detector.models import Detection
 from detector.streaming import replies
@@ -31,7 +33,7 @@ logger = logging.getLogger(__name__)
 FINAL = {Detection.Status.COMPLETED, Detection.Status.FAILED}
 
 
-@shared_task(name="inference.score_stream_window", ignore_result=True)
+@shared_task(name=SCORE_STREAM_WINDOW_TASK, ignore_result=True)
 def score_stream_window(
     request_id: str, reply_to: str, window: dict[str, Any], audio: dict[str, int]
 ) -> None:
@@ -76,9 +78,7 @@ class StreamEndTask(DetectionTask):
         _reply_outcome(args[0], args[2])
 
 
-@shared_task(
-    name="inference.finish_stream", bind=True, base=StreamEndTask, **RETRY_OPTIONS
-)
+@shared_task(name=FINISH_STREAM_TASK, bind=True, base=StreamEndTask, **RETRY_OPTIONS)
 def finish_stream(self: Task, request_id: str, generation: int, reply_to: str) -> None:
     """Score the stored stream as an upload, complete its detection, and send ``final``."""
     detection = (

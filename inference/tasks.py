@@ -24,6 +24,9 @@ from django.db import OperationalError as DatabaseError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from config.celery import FINALIZE_DETECTION_TASK
+from config.celery import PREPARE_AUDIO_TASK
+from config.celery import SCORE_CHUNKS_TASK
 from detector import recovery
 from detector import services
 from detector.deletion import AudioDeletedError
@@ -183,7 +186,7 @@ class DetectionTask(Task):
 
 
 @shared_task(
-    name="inference.prepare_audio",
+    name=PREPARE_AUDIO_TASK,
     bind=True,
     base=DetectionTask,
     # The uploader's mistake, not ours: Celery logs it at INFO, without a traceback.
@@ -266,9 +269,7 @@ def store_chunks(
     return None if planned is None else pieces
 
 
-@shared_task(
-    name="inference.score_chunks", bind=True, base=DetectionTask, **RETRY_OPTIONS
-)
+@shared_task(name=SCORE_CHUNKS_TASK, bind=True, base=DetectionTask, **RETRY_OPTIONS)
 def score_chunks(
     self: Task, request_id: str, generation: int, indices: list[int]
 ) -> None:
@@ -310,7 +311,7 @@ def scoring_model() -> services.ScoringModel:
 
 
 @shared_task(
-    name="inference.finalize_detection", bind=True, base=DetectionTask, **RETRY_OPTIONS
+    name=FINALIZE_DETECTION_TASK, bind=True, base=DetectionTask, **RETRY_OPTIONS
 )
 def finalize_detection(self: Task, request_id: str, generation: int) -> None:
     """Merge the chunk scores into the chunk map and the verdict."""

@@ -22,6 +22,8 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from accounts.socket_sessions import session_group
+from config.celery import FINISH_STREAM_TASK
+from config.celery import SCORE_STREAM_WINDOW_TASK
 from config.celery import app as celery_app
 from detector.consumers import CLOSE_TRY_AGAIN_LATER
 from detector.consumers import GuardedSocket
@@ -53,9 +55,6 @@ TICK_SECONDS = 1.0
 # lost task never blocks the stream's later windows.
 WINDOW_DEADLINE_SECONDS = 10.0
 KEEP_ALIVE_SECONDS = 60.0
-
-SCORE_WINDOW_TASK = "inference.score_stream_window"
-FINISH_STREAM_TASK = "inference.finish_stream"
 
 
 class StreamConsumer(GuardedSocket, AsyncWebsocketConsumer):
@@ -223,7 +222,7 @@ class StreamConsumer(GuardedSocket, AsyncWebsocketConsumer):
         self.in_flight[window.end_frame] = time.monotonic()
         stream_format = self.timeline.format
         await _enqueue(
-            SCORE_WINDOW_TASK,
+            SCORE_STREAM_WINDOW_TASK,
             args=[
                 self.request_id,
                 self.channel_name,

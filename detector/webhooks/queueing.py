@@ -17,12 +17,12 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import RedisError
 
+from config.celery import DELIVER_WEBHOOK_TASK
 from config.celery import app as celery_app
 from detector.webhooks.models import WebhookDelivery
 
 logger = logging.getLogger(__name__)
 
-DELIVER_TASK = "detector.deliver_webhook"
 # Deliveries queued per dispatcher pass; the rest wait for the next one.
 DISPATCH_BATCH = 500
 Status = WebhookDelivery.Status
@@ -36,7 +36,7 @@ def enqueue(delivery_id: int, attempt: int) -> bool:
     """Queue attempt number ``attempt``; a broker outage leaves it to the dispatcher."""
     try:
         celery_app.send_task(
-            DELIVER_TASK, args=[delivery_id, attempt], ignore_result=True
+            DELIVER_WEBHOOK_TASK, args=[delivery_id, attempt], ignore_result=True
         )
     except (BrokerError, RedisError, OSError):
         logger.warning("broker unreachable; webhook delivery %s waits", delivery_id)

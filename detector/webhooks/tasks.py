@@ -5,19 +5,21 @@ import logging
 from celery import shared_task
 from django.db import DatabaseError
 
+from config.celery import DELIVER_WEBHOOK_TASK
+from config.celery import DISPATCH_WEBHOOKS_TASK
 from detector.webhooks import delivery
 from detector.webhooks import queueing
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="detector.deliver_webhook", ignore_result=True)
+@shared_task(name=DELIVER_WEBHOOK_TASK, ignore_result=True)
 def deliver_webhook(delivery_id: int, attempt: int) -> None:
     """Send attempt number ``attempt`` of a delivery, unless it was sent already."""
     delivery.deliver(delivery_id, attempt)
 
 
-@shared_task(name="detector.dispatch_webhooks", ignore_result=True)
+@shared_task(name=DISPATCH_WEBHOOKS_TASK, ignore_result=True)
 def dispatch_webhooks() -> int:
     """Queue the deliveries that are due: retries, and those whose message was lost."""
     try:

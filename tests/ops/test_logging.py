@@ -11,7 +11,7 @@ from celery import signals
 from django.conf import settings
 
 from config import celery as celery_config
-from config import logging as log_context
+from config import log_context
 from inference import tasks
 
 LOGGING: dict[str, Any] = settings.LOGGING
@@ -81,10 +81,12 @@ def test_text_lines_show_request_id() -> None:
 def test_console_handler_has_the_filter() -> None:
     """The one handler of settings.LOGGING applies the request_id filter."""
     assert LOGGING["handlers"]["console"]["filters"] == ["request_id"]
-    assert LOGGING["filters"]["request_id"]["()"] == "config.logging.RequestIdFilter"
+    assert (
+        LOGGING["filters"]["request_id"]["()"] == "config.log_context.RequestIdFilter"
+    )
 
 
-@pytest.mark.parametrize("task_name", sorted(log_context.PIPELINE_TASKS))
+@pytest.mark.parametrize("task_name", sorted(celery_config.PIPELINE_TASKS))
 def test_pipeline_task_binds_its_request_id_for_its_run(task_name: str) -> None:
     """task_prerun binds the first argument; task_postrun restores the context."""
     task = PIPELINE[task_name]
@@ -98,9 +100,13 @@ def test_pipeline_task_binds_its_request_id_for_its_run(task_name: str) -> None:
 
 def test_keyword_request_id_is_bound_too() -> None:
     """A task called with request_id= binds it as well."""
-    task = SimpleNamespace(name="inference.finalize_detection")
+    task = SimpleNamespace(name=celery_config.FINALIZE_DETECTION_TASK)
     log_context.bind_task_request_id(
-        task_id="t-2", task=task, args=(), kwargs={"request_id": "rid-2"}
+        celery_config.PIPELINE_TASKS,
+        task_id="t-2",
+        task=task,
+        args=(),
+        kwargs={"request_id": "rid-2"},
     )
     assert log_context.current_request_id() == "rid-2"
     log_context.unbind_task_request_id(task_id="t-2")
@@ -109,8 +115,10 @@ def test_keyword_request_id_is_bound_too() -> None:
 
 def test_other_tasks_do_not_bind() -> None:
     """The sweeper's argument-less run (and any other task) binds nothing."""
-    task = SimpleNamespace(name="detector.sweep_detections")
-    log_context.bind_task_request_id(task_id="t-3", task=task, args=(), kwargs={})
+    task = SimpleNamespace(name=celery_config.SWEEP_DETECTIONS_TASK)
+    log_context.bind_task_request_id(
+        celery_config.PIPELINE_TASKS, task_id="t-3", task=task, args=(), kwargs={}
+    )
     assert log_context.current_request_id() is None
 
 
@@ -121,5 +129,5 @@ def test_celery_uses_the_django_logging_config() -> None:
 
 
 def test_pipeline_task_names_are_the_real_ones() -> None:
-    """config.logging names exactly the pipeline's tasks (a rename would drop the ids)."""
-    assert set(PIPELINE) == log_context.PIPELINE_TASKS
+    """config.celery names exactly the pipeline's tasks (a rename would drop the ids)."""
+    assert set(PIPELINE) == celery_config.PIPELINE_TASKS

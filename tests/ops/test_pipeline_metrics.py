@@ -12,7 +12,7 @@ from pythonjsonlogger.json import JsonFormatter
 from redis.exceptions import ConnectionError as RedisConnectionError
 from rest_framework.test import APIClient
 
-from config.logging import RequestIdFilter
+from config.log_context import RequestIdFilter
 from detector import services
 from inference import worker_metrics
 from tests.audio_fixtures import encode_wav

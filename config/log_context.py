@@ -10,18 +10,10 @@ settings and ``config.celery`` import this module in every process.
 
 import logging
 import logging.config
+from collections.abc import Collection
 from contextvars import ContextVar
 from contextvars import Token
 from typing import Any
-
-# The tasks whose first argument is a detection's request_id.
-PIPELINE_TASKS = frozenset(
-    {
-        "inference.prepare_audio",
-        "inference.score_chunks",
-        "inference.finalize_detection",
-    }
-)
 
 _request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 _task_tokens: dict[str, Token[str | None]] = {}
@@ -58,7 +50,7 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
-# --- Django signals (connected by inference.apps.InferenceConfig.ready)
+# --- Django signals (connected by detector.apps.DetectorConfig.ready)
 
 
 def bind_created_detection(
@@ -76,17 +68,18 @@ def connect_django_signals() -> None:
     post_save.connect(
         bind_created_detection,
         sender="detector.Detection",
-        dispatch_uid="config.logging.bind_created_detection",
+        dispatch_uid="config.log_context.bind_created_detection",
     )
     request_started.connect(
-        clear_request_id, dispatch_uid="config.logging.clear_request_id"
+        clear_request_id, dispatch_uid="config.log_context.clear_request_id"
     )
 
 
-# --- Celery signals (connected in config.celery)
+# --- Celery signals (connected in config.celery, which names the pipeline tasks)
 
 
 def bind_task_request_id(
+    pipeline_tasks: Collection[str],
     task_id: str | None = None,
     task: Any = None,
     args: tuple[Any, ...] | list[Any] | None = None,
@@ -94,7 +87,7 @@ def bind_task_request_id(
     **extra: Any,
 ) -> None:
     """task_prerun: a pipeline task logs under its detection's request_id."""
-    if task is None or task.name not in PIPELINE_TASKS or task_id is None:
+    if task is None or task.name not in pipeline_tasks or task_id is None:
         return
     request_id = (kwargs or {}).get("request_id") or (args[0] if args else None)
     if request_id:
