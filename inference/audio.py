@@ -9,6 +9,9 @@ import selectors
 import shutil
 import subprocess
 import time
+from collections.abc import Generator
+from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -74,6 +77,17 @@ class DecodedAudio:
 
 
 @dataclass(frozen=True)
+class PcmStream:
+    """A recording being decoded: its source's facts, then its 16 kHz mono PCM16."""
+
+    source_sample_rate: int
+    source_channels: int
+    # Blocks of the requested size but the last; a fault found late in the
+    # file (damage, the duration limit) is raised after the blocks before it.
+    blocks: Iterator[bytes]
+
+
+@dataclass(frozen=True)
 class _Limits:
     cpu_seconds: int
     memory_bytes: int
@@ -91,7 +105,6 @@ class _Limits:
 
 
 class _Output(NamedTuple):
-    stdout: bytes
     stderr: bytes  # the tail, for operators only
     overflowed: bool = False
     timed_out: bool = False
@@ -99,7 +112,6 @@ class _Output(NamedTuple):
 
 @dataclass(frozen=True)
 class _ChildResult:
-    stdout: bytes
     stderr: str
     returncode: int
     overflowed: bool
@@ -110,11 +122,31 @@ def decode_to_pcm16(
     path: Path, *, max_seconds: float, cpu_seconds: int, memory_bytes: int
 ) -> DecodedAudio:
     """Decode the first audio stream of ``path`` to 16 kHz mono PCM16."""
+    stream = stream_pcm16(
+        path,
+        block_bytes=_READ_BYTES,
+        max_seconds=max_seconds,
+        cpu_seconds=cpu_seconds,
+        memory_bytes=memory_bytes,
+    )
+    pcm = b"".join(stream.blocks)
+    return DecodedAudio(pcm, stream.source_sample_rate, stream.source_channels)
+
+
+def stream_pcm16(
+    path: Path,
+    *,
+    block_bytes: int,
+    max_seconds: float,
+    cpu_seconds: int,
+    memory_bytes: int,
+) -> PcmStream:
+    """Decode ``path`` block by block, so a long recording is never whole in memory."""
     deadline = time.monotonic() + cpu_seconds * _WALL_CLOCK_FACTOR
     limits = _Limits(cpu_seconds, memory_bytes, deadline)
     sample_rate, channels = _probe(path, limits)
-    pcm = _decode(path, max_seconds, limits)
-    return DecodedAudio(pcm, sample_rate, channels)
+    blocks = _decode(path, max_seconds, limits, block_bytes)
+    return PcmStream(sample_rate, channels, blocks)
 
 
 def _probe(path: Path, limits: _Limits) -> tuple[int, int]:
@@ -126,9 +158,10 @@ def _probe(path: Path, limits: _Limits) -> tuple[int, int]:
         *("-select_streams", "a:0", "-show_entries", "stream=sample_rate,channels"),
         *("-of", "json", _input_url(path)),
     ]
-    result = _run_limited(command, limits, max_stdout_bytes=_PROBE_MAX_BYTES)
-    _check_exit(result, path, "ffprobe")
-    return _stream_facts(result.stdout)
+    run = _LimitedRun(command, limits, max_stdout_bytes=_PROBE_MAX_BYTES)
+    stdout = b"".join(run.stdout())
+    _check_exit(run.result(), path, "ffprobe")
+    return _stream_facts(stdout)
 
 
 def _stream_facts(probe_json: bytes) -> tuple[int, int]:
@@ -149,8 +182,10 @@ def _stream_facts(probe_json: bytes) -> tuple[int, int]:
     return sample_rate, channels
 
 
-def _decode(path: Path, max_seconds: float, limits: _Limits) -> bytes:
-    """The PCM16 bytes, refused as soon as they exceed ``max_seconds``."""
+def _decode(
+    path: Path, max_seconds: float, limits: _Limits, block_bytes: int
+) -> Iterator[bytes]:
+    """The PCM16 in blocks, refused as soon as it exceeds ``max_seconds``."""
     max_samples = math.floor(max_seconds * SAMPLE_RATE)
     command = [
         _executable(FFMPEG),
@@ -163,18 +198,27 @@ def _decode(path: Path, max_seconds: float, limits: _Limits) -> bytes:
         *("-f", "s16le", "-acodec", "pcm_s16le", "-ac", "1", "-ar", str(SAMPLE_RATE)),
         "pipe:1",
     ]
-    result = _run_limited(
-        command, limits, max_stdout_bytes=max_samples * BYTES_PER_SAMPLE
-    )
+    run = _LimitedRun(command, limits, max_stdout_bytes=max_samples * BYTES_PER_SAMPLE)
+    pending = bytearray()
+    handed_out = False
+    with closing(run.stdout()) as stdout:  # a consumer that stops kills the child
+        for block in stdout:
+            pending += block
+            while len(pending) >= block_bytes:
+                yield bytes(pending[:block_bytes])
+                del pending[:block_bytes]
+                handed_out = True
+    result = run.result()
     if result.overflowed:
         raise AudioTooLongError(
             f"The recording is longer than the {max_seconds:g}-second limit."
         )
     _check_exit(result, path, "ffmpeg")
-    pcm = result.stdout[: len(result.stdout) // BYTES_PER_SAMPLE * BYTES_PER_SAMPLE]
-    if not pcm:
+    del pending[len(pending) // BYTES_PER_SAMPLE * BYTES_PER_SAMPLE :]
+    if pending:
+        yield bytes(pending)
+    elif not handed_out:
         raise AudioDecodeError(NO_SAMPLES_MESSAGE)
-    return pcm
 
 
 def _check_exit(result: _ChildResult, path: Path, tool: str) -> None:
@@ -215,61 +259,80 @@ def _hit_limits(result: _ChildResult) -> bool:
     )
 
 
-def _run_limited(
-    command: list[str], limits: _Limits, *, max_stdout_bytes: int
-) -> _ChildResult:
-    """Run ``command`` under the limits, killing it once it prints too much."""
-    with subprocess.Popen(  # noqa: S603 - a fixed argv, never a shell
-        command,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        preexec_fn=limits.apply,
-        env={**os.environ, "LC_ALL": "C"},  # English errors for _hit_limits
-    ) as child:
-        try:
-            output = _communicate(child, max_stdout_bytes, limits.deadline)
-        finally:
-            if child.poll() is None:  # overflowed, timed out or interrupted
-                child.kill()
-        returncode = child.wait()
-    return _ChildResult(
-        stdout=output.stdout,
-        stderr=output.stderr.decode(errors="replace").strip(),
-        returncode=returncode,
-        overflowed=output.overflowed,
-        timed_out=output.timed_out,
-    )
+class _LimitedRun:
+    """``command`` under the limits, its stdout read as it comes."""
+
+    def __init__(
+        self, command: list[str], limits: _Limits, *, max_stdout_bytes: int
+    ) -> None:
+        self.command = command
+        self.limits = limits
+        self.max_stdout_bytes = max_stdout_bytes
+        self._result: _ChildResult | None = None
+
+    def stdout(self) -> Generator[bytes]:
+        """stdout's blocks, until exit, overflow or the deadline; then ``result()``."""
+        with subprocess.Popen(  # noqa: S603 - a fixed argv, never a shell
+            self.command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            preexec_fn=self.limits.apply,
+            env={**os.environ, "LC_ALL": "C"},  # English errors for _hit_limits
+        ) as child:
+            try:
+                output = yield from _communicate(
+                    child, self.max_stdout_bytes, self.limits.deadline
+                )
+            finally:
+                if child.poll() is None:  # overflowed, timed out or interrupted
+                    child.kill()
+            returncode = child.wait()
+        self._result = _ChildResult(
+            stderr=output.stderr.decode(errors="replace").strip(),
+            returncode=returncode,
+            overflowed=output.overflowed,
+            timed_out=output.timed_out,
+        )
+
+    def result(self) -> _ChildResult:
+        if self._result is None:
+            raise RuntimeError("the child's output was not read to its end")
+        return self._result
 
 
 def _communicate(
     child: subprocess.Popen[bytes], max_stdout_bytes: int, deadline: float
-) -> _Output:
-    """Read stdout and the tail of stderr until exit, overflow or the deadline."""
+) -> Generator[bytes, None, _Output]:
+    """Yield stdout and keep stderr's tail until exit, overflow or the deadline."""
     stdout_pipe = cast("IO[bytes]", child.stdout)
-    stdout, stderr = bytearray(), bytearray()
+    received, stderr = 0, bytearray()
     with selectors.DefaultSelector() as selector:
         selector.register(stdout_pipe, selectors.EVENT_READ)
         selector.register(cast("IO[bytes]", child.stderr), selectors.EVENT_READ)
         while selector.get_map():
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                return _Output(bytes(stdout), bytes(stderr), timed_out=True)
+                return _Output(bytes(stderr), timed_out=True)
             for key, _ in selector.select(remaining):
                 block = os.read(key.fd, _READ_BYTES)
                 if not block:
                     selector.unregister(key.fileobj)
                 elif key.fileobj is stdout_pipe:
-                    stdout += block
-                    if len(stdout) > max_stdout_bytes:
-                        return _Output(bytes(stdout), bytes(stderr), overflowed=True)
+                    received += len(block)
+                    if received > max_stdout_bytes:
+                        return _Output(bytes(stderr), overflowed=True)
+                    handed_at = time.monotonic()
+                    yield block
+                    # The consumer's time is not the child's: it waited on the pipe.
+                    deadline += time.monotonic() - handed_at
                 else:
                     stderr = (stderr + block)[-_STDERR_TAIL_BYTES:]
     try:
         child.wait(timeout=max(deadline - time.monotonic(), 0.0))
     except subprocess.TimeoutExpired:
-        return _Output(bytes(stdout), bytes(stderr), timed_out=True)
-    return _Output(bytes(stdout), bytes(stderr))
+        return _Output(bytes(stderr), timed_out=True)
+    return _Output(bytes(stderr))
 
 
 def _input_url(path: Path) -> str:

@@ -44,11 +44,13 @@ def claims_key(request_id: str, generation: int | str) -> str:
     return f"claims:{request_id}:{generation}"
 
 
-def put_chunks(request_id: str, generation: int, chunks: Iterable[bytes]) -> int:
-    """Store the chunks in order with the configured TTL; return how many."""
+def put_chunks(
+    request_id: str, generation: int, chunks: Iterable[bytes], first_index: int = 0
+) -> int:
+    """Store the chunks in order from ``first_index`` with the configured TTL; how many."""
     pipe = client().pipeline(transaction=False)
     count = 0
-    for index, pcm in enumerate(chunks):
+    for index, pcm in enumerate(chunks, start=first_index):
         pipe.set(
             chunk_key(request_id, generation, index),
             pcm,

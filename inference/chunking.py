@@ -7,6 +7,8 @@ chunk runs up to 4 s + ``min_seconds``). No audio is ever left unscored.
 Audio shorter than ``min_seconds`` in all cannot be scored.
 """
 
+from collections.abc import Iterable
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 SAMPLE_RATE = 16_000
@@ -56,3 +58,29 @@ def plan_chunks(
         ChunkSpan(index, start, end)
         for index, (start, end) in enumerate(zip(starts, ends, strict=True))
     ]
+
+
+def cut_blocks(
+    blocks: Iterable[bytes], chunk_seconds: float, min_seconds: float
+) -> Iterator[tuple[ChunkSpan, bytes]]:
+    """``plan_chunks`` for PCM16 that arrives in blocks of one chunk each.
+
+    Each chunk is given with its PCM as soon as it is final: once two more
+    blocks have arrived, since only the last block can be a short remainder
+    that joins the chunk before it. The end is cut by ``plan_chunks`` itself.
+    """
+    held: list[bytes] = []
+    index = start = total = 0
+    for block in blocks:
+        held.append(block)
+        total += len(block) // BYTES_PER_SAMPLE
+        if len(held) > 2:
+            piece = held.pop(0)
+            end = start + len(piece) // BYTES_PER_SAMPLE
+            yield ChunkSpan(index, start, end), piece
+            index, start = index + 1, end
+    tail = b"".join(held)
+    for span in plan_chunks(total, chunk_seconds, min_seconds)[index:]:
+        offset = (span.start_sample - start) * BYTES_PER_SAMPLE
+        length = (span.end_sample - span.start_sample) * BYTES_PER_SAMPLE
+        yield span, tail[offset : offset + length]

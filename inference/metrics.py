@@ -82,6 +82,10 @@ for _verdict in VERDICTS:
 DETECTIONS_FINISHED.labels(status="failed", verdict=NO_VERDICT)
 
 
+def record_stage(stage: str, seconds: float) -> None:
+    STAGE_DURATION.labels(stage=stage).observe(seconds)
+
+
 def stage_timer(stage: str) -> Timer:
     """A context manager that observes the block's duration for ``stage``."""
     return STAGE_DURATION.labels(stage=stage).time()

@@ -20,13 +20,13 @@ from detector import services
 from detector.models import Detection
 from detector.streaming import replies
 from detector.streaming.protocol import WindowMessage
+from inference import chunk_store
 from inference import stream_store
 from inference.tasks import RETRY_OPTIONS
 from inference.tasks import DetectionTask
 from inference.tasks import complete_and_count
-from inference.tasks import decode_recording
 from inference.tasks import scoring_model
-from inference.tasks import store_chunks
+from inference.tasks import store_recording_chunks
 
 logger = logging.getLogger(__name__)
 
@@ -106,9 +106,10 @@ def _score_as_upload(detection: Detection) -> None:
     from inference.scoring import score_pieces
 
     request_id, generation = str(detection.request_id), detection.generation
-    pieces = store_chunks(request_id, generation, decode_recording(detection))
-    if pieces is None:  # deleted or failed meanwhile
+    count = store_recording_chunks(detection)
+    if count is None:  # deleted or failed meanwhile
         return
+    pieces = chunk_store.get_chunks(request_id, generation, range(count))
     known = stream_store.remembered_scores(request_id)
     scores = {
         index: known[digest]

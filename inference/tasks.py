@@ -38,11 +38,9 @@ from inference import chunk_store
 from inference import claims
 from inference import metrics
 from inference.audio import AudioDecodeError
-from inference.audio import DecodedAudio
-from inference.audio import decode_to_pcm16
 from inference.chunking import AudioTooShortError
-from inference.chunking import plan_chunks
 from inference.exceptions import ModelConfigurationError
+from inference.preparation import ChunkPreparation
 
 logger = logging.getLogger(__name__)
 
@@ -208,65 +206,45 @@ def prepare_audio(self: Task, request_id: str, generation: int) -> None:
         detection = fetch_recording(detection)  # an upload by link, not fetched yet
         if detection is None:  # deleted or re-queued during the fetch
             return
-    decoded = decode_recording(detection)
-    pieces = store_chunks(request_id, generation, decoded)
-    if pieces is None:  # re-queued or failed while decoding
+    count = store_recording_chunks(detection)
+    if count is None:  # re-queued or failed while decoding
         return
     batch = settings.DETECTOR_BATCH_SIZE
     batches = [
-        list(range(start, min(start + batch, len(pieces))))
-        for start in range(0, len(pieces), batch)
+        list(range(start, min(start + batch, count)))
+        for start in range(0, count, batch)
     ]
     chord(score_chunks.s(request_id, generation, indices) for indices in batches)(
         finalize_detection.si(request_id, generation)
     )
 
 
-def decode_recording(detection: Detection) -> DecodedAudio:
-    """The stored recording as 16 kHz mono PCM16, its facts recorded on the detection."""
-    with (
-        local_copy(detection.audio_file.storage_path) as path,
-        metrics.stage_timer("decode"),
-    ):
-        decoded = decode_to_pcm16(
-            path,
-            max_seconds=settings.DETECTOR_MAX_DURATION_SECONDS,
-            cpu_seconds=settings.DETECTOR_DECODE_CPU_SECONDS,
-            memory_bytes=settings.DETECTOR_DECODE_MEMORY_BYTES,
-        )
-    services.record_audio_facts(
-        detection,
-        duration_seconds=decoded.duration_seconds,
-        sample_rate=decoded.source_sample_rate,
-        channels=decoded.source_channels,
-    )
-    return decoded
-
-
-def store_chunks(
-    request_id: str, generation: int, decoded: DecodedAudio
-) -> list[bytes] | None:
-    """Cut the audio into chunks, gate them, store them and their rows; their PCM.
+def store_recording_chunks(detection: Detection) -> int | None:
+    """Decode the stored recording into gated chunks in Redis and their rows; how many.
 
     None when the run no longer owns the detection.
     """
-    # Imported here so that torch loads in the workers only, never in beat.
-    from inference import vad
-
-    with metrics.stage_timer("chunking"):
-        spans = plan_chunks(
-            decoded.sample_count,
-            settings.DETECTOR_CHUNK_SECONDS,
-            settings.DETECTOR_MIN_CHUNK_SECONDS,
-        )
-        pieces = [span.slice(decoded.pcm) for span in spans]
-        ratios = vad.speech_ratios(pieces)
-        levels = [vad.level_dbfs(piece) for piece in pieces]
-        chunk_store.put_chunks(request_id, generation, pieces)
-        planned = services.record_chunk_plan(
-            request_id, generation, spans, ratios, levels
-        )
-    return None if planned is None else pieces
+    request_id, generation = str(detection.request_id), detection.generation
+    with local_copy(detection.audio_file.storage_path) as path:
+        preparation = ChunkPreparation(path)
+        try:
+            preparation.store(request_id, generation)
+        finally:
+            if preparation.decoded:  # also for a recording too short to score
+                services.record_audio_facts(
+                    detection,
+                    duration_seconds=preparation.duration_seconds,
+                    sample_rate=preparation.source_sample_rate,
+                    channels=preparation.source_channels,
+                )
+    planned = services.record_chunk_plan(
+        request_id,
+        generation,
+        preparation.spans,
+        preparation.ratios,
+        preparation.levels,
+    )
+    return None if planned is None else len(preparation.spans)
 
 
 @shared_task(name=SCORE_CHUNKS_TASK, bind=True, base=DetectionTask, **RETRY_OPTIONS)

@@ -4,6 +4,7 @@ import logging
 import struct
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,7 @@ from inference.audio import AudioDecodeError
 from inference.audio import AudioTooLongError
 from inference.audio import DecodedAudio
 from inference.audio import decode_to_pcm16
+from inference.audio import stream_pcm16
 from inference.chunking import SAMPLE_RATE
 
 FREQUENCY = 1000.0
@@ -361,6 +363,55 @@ def test_decode_error_message_hides_decoder_output(
     assert "Traceback" not in message
     assert "secret-decoder-detail" not in message
     assert "secret-decoder-detail" in caplog.text
+
+
+def stream(path: Path, block_bytes: int, cpu_seconds: int = 30) -> audio.PcmStream:
+    return stream_pcm16(
+        path,
+        block_bytes=block_bytes,
+        max_seconds=60.0,
+        cpu_seconds=cpu_seconds,
+        memory_bytes=settings.DETECTOR_DECODE_MEMORY_BYTES,
+    )
+
+
+def test_stream_gives_the_whole_decode_in_blocks_of_the_asked_size(
+    tmp_path: Path,
+) -> None:
+    """Blocks of one size but the last, adding up to exactly what one decode gives."""
+    path = write_wav(tmp_path / "tone.wav", 44100, 2, seconds=9.3)
+
+    blocks = list(stream(path, block_bytes=32_000).blocks)
+
+    assert {len(block) for block in blocks[:-1]} == {32_000}
+    assert 0 < len(blocks[-1]) <= 32_000
+    assert b"".join(blocks) == decode(path).pcm
+
+
+def test_stream_hands_out_blocks_before_the_decoder_finishes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A consumer that stops early gets its blocks at once, and the decoder is killed."""
+    fake_ffmpeg(tmp_path, monkeypatch, "exec cat /dev/zero")
+    blocks = stream(write_wav(tmp_path / "tone.wav", SAMPLE_RATE, 1), 64_000).blocks
+
+    assert next(blocks) == bytes(64_000)
+    blocks.close()  # the generator's cleanup kills and reaps the endless decoder
+
+
+def test_stream_does_not_count_the_consumers_time_against_the_decoder(
+    tmp_path: Path,
+) -> None:
+    """Gating and storing a block may take longer than the decoder's whole budget."""
+    path = write_wav(tmp_path / "tone.wav", SAMPLE_RATE, 1, seconds=6.0)
+    decoded = stream(path, block_bytes=64_000, cpu_seconds=1)  # a 2 s wall budget
+
+    received = []
+    for block in decoded.blocks:
+        received.append(block)
+        time.sleep(1.5)
+
+    assert sum(len(block) for block in received) == 6 * SAMPLE_RATE * 2
 
 
 def test_decoded_audio_counts_samples_and_seconds() -> None:

@@ -4,9 +4,11 @@ import itertools
 
 import pytest
 
+from inference.chunking import BYTES_PER_SAMPLE
 from inference.chunking import SAMPLE_RATE
 from inference.chunking import AudioTooShortError
 from inference.chunking import ChunkSpan
+from inference.chunking import cut_blocks
 from inference.chunking import plan_chunks
 
 CHUNK_SECONDS = 4.0
@@ -87,3 +89,36 @@ def test_chunk_span_slices_pcm16_bytes() -> None:
     pcm = bytes(range(20))
 
     assert ChunkSpan(index=1, start_sample=2, end_sample=5).slice(pcm) == pcm[4:10]
+
+
+@pytest.mark.parametrize(
+    "total_samples",
+    [
+        16_000,
+        64_000,
+        64_001,
+        79_999,
+        80_000,
+        128_000,
+        16_000 * 37 + 15_999,
+        16_000 * 41,
+    ],
+)
+def test_cut_blocks_matches_plan_chunks_on_chunk_sized_blocks(
+    total_samples: int,
+) -> None:
+    """Cutting as blocks arrive gives the spans and PCM of cutting the whole at once."""
+    pcm = bytes(index % 251 for index in range(total_samples * BYTES_PER_SAMPLE))
+    block = 4 * SAMPLE_RATE * BYTES_PER_SAMPLE
+    blocks = (pcm[start : start + block] for start in range(0, len(pcm), block))
+
+    cut = list(cut_blocks(blocks, CHUNK_SECONDS, MIN_SECONDS))
+
+    spans = plan_chunks(total_samples, CHUNK_SECONDS, MIN_SECONDS)
+    assert [span for span, _ in cut] == spans
+    assert [piece for _, piece in cut] == [span.slice(pcm) for span in spans]
+
+
+def test_cut_blocks_refuses_too_little_audio() -> None:
+    with pytest.raises(AudioTooShortError):
+        list(cut_blocks([bytes(1000)], CHUNK_SECONDS, MIN_SECONDS))
