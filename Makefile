@@ -28,7 +28,7 @@ system-deps:
 	  else echo "Please install:$$missing (apt-get install)"; exit 1; fi; fi
 
 # The virtual environment with pinned requirements (re-installed when they change).
-$(VENV)/.installed: requirements/web.txt requirements/inference.txt requirements/dev.txt
+$(VENV)/.installed: requirements/web.txt requirements/inference.txt requirements/training.txt requirements/dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -r requirements/dev.txt

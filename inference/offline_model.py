@@ -10,8 +10,8 @@ from transformers import WavLMConfig
 from transformers import WavLMForSequenceClassification
 
 from inference.chunking import SAMPLE_RATE
+from inference.training.labels import head_options
 
-LABELS = {0: "bonafide", 1: "spoof"}
 Size = Literal["tiny", "base-plus"]
 
 # The feature encoder keeps WavLM's strides (one frame per 20 ms); only widths shrink.
@@ -32,9 +32,7 @@ def random_wavlm(size: Size, seed: int = 0) -> WavLMForSequenceClassification:
     torch.manual_seed(seed)
     options: dict[str, Any] = {
         **(_TINY if size == "tiny" else {}),
-        "num_labels": len(LABELS),
-        "id2label": LABELS,
-        "label2id": {label: index for index, label in LABELS.items()},
+        **head_options(),
     }
     config = WavLMConfig(**options)
     return WavLMForSequenceClassification(config).eval()

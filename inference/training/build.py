@@ -1,20 +1,21 @@
-"""``build_default_model``: material, cross-validation, calibration, final model, card.
+"""``build_default_model``: the default checkpoint, built as a sequence of named stages.
 
-1. Material: the neural corpus and the FSDD corpus, each file decoded as an
-   upload would be (for scoring) and copied under random conditions (for
-   training).
-2. Grouped cross-validation (``crossval``): one model per fold, every file
-   scored by a model that never heard its system, source or speaker. The
-   table of held-out groups is the model's evaluation.
-3. Calibration: Platt scaling fitted on the out-of-fold chunk scores;
+1. ``gather_material``: the neural corpus and the FSDD corpus, each file
+   decoded as an upload would be (for scoring) and copied under random
+   conditions (for training).
+2. ``cross_validate``: one model per fold (``crossval``), every file scored
+   by a model that never heard its system, source or speaker. The table of
+   held-out groups is the model's evaluation.
+3. ``calibrate``: Platt scaling fitted on the out-of-fold chunk scores;
    thresholds from the calibrated out-of-fold file scores.
-4. The final model, trained the same way on everything, with the
+4. ``train_final_model``: trained the same way on everything, with the
    calibration folded into its head; the CPU fast path is kept only if it
    stays within ``FAST_PATH_TOLERANCE`` of fp32.
-5. Self-test clips, throughput and the model card.
+5. ``write_checkpoint``, then ``check_checkpoint``: the checkpoint is loaded
+   once, as the workers load it, for the self-test clips and throughput.
+6. The build record (``record.py``) and the model card rendered from it.
 """
 
-import json
 import logging
 import platform
 import time
@@ -44,14 +45,21 @@ from inference.training import evaluate
 from inference.training import metrics
 from inference.training.clips import write_selftest_clips
 from inference.training.coverage import declared_coverage
+from inference.training.grouped import GroupedReport
 from inference.training.grouped import format_grouped
 from inference.training.grouped import grouped_report
+from inference.training.material import Item
 from inference.training.material import MaterialSpec
 from inference.training.material import load_originals
 from inference.training.material import render_copies
 from inference.training.model_card import write_model_card
+from inference.training.neural import NeuralItem
 from inference.training.neural import read_neural_corpus
 from inference.training.neural import source_summary
+from inference.training.record import corpus_counts
+from inference.training.record import fold_record
+from inference.training.record import splice_record
+from inference.training.record import write_record
 from inference.training.train import SMALL_WAVLM
 from inference.training.train import TrainConfig
 from inference.training.train import small_wavlm
@@ -60,11 +68,11 @@ logger = logging.getLogger(__name__)
 
 DETECTOR_NAME = "wavlm-small-deepfake"
 DETECTOR_VERSION = "2.0.0"
-BUILD_INFO = "build_info.json"
 # Calibrated scores on the fast path may differ from fp32 by at most this.
 FAST_PATH_TOLERANCE = 0.01
 # likely_fake and fake must be at least this far apart.
 MIN_THRESHOLD_GAP = 0.1
+Progress = Callable[[str], None]
 
 
 def default_training(seed: int = 0) -> TrainConfig:
@@ -95,35 +103,94 @@ class BuildSpec:
     cross_validate_only: bool = False
 
 
-def build_default_model(
-    spec: BuildSpec, progress: Callable[[str], None]
-) -> dict[str, Any]:
-    """Run every step and return the build record also written to build_info.json."""
+@dataclass(frozen=True)
+class Material:
+    neural: list[NeuralItem]
+    originals: list[Item]
+    # Every original cut as an upload is, keyed by its origin.
+    chunks: dict[str, list[np.ndarray]]
+    copies: list[Item]
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    folds: list[crossval.Fold]
+    outcome: crossval.CrossValidation
+    report: GroupedReport
+    baseline: GroupedReport
+
+
+@dataclass(frozen=True)
+class Calibration:
+    platt: calibration.Platt
+    fit: dict[str, float]
+    policy: VerdictPolicy
+
+
+class StageClock:
+    """Times each stage for the build record and reports it as it ends."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.seconds: dict[str, float] = {}
+        self.started = self._last = time.perf_counter()
+
+    def done(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.seconds[stage] = round(now - self._last, 1)
+        self.progress(f"{stage} done in {self.seconds[stage]:.0f} s")
+        self._last = now
+
+    def total(self) -> float:
+        return round(time.perf_counter() - self.started, 1)
+
+
+def build_default_model(spec: BuildSpec, progress: Progress) -> dict[str, Any]:
+    """Run every stage and return the build record also written to build_info.json."""
     torch.set_num_threads(max(spec.material.workers, 1))
-    started = time.perf_counter()
-    stages: dict[str, float] = {}
-    clock = [time.perf_counter()]
+    clock = StageClock(progress)
+    material = gather_material(spec, progress)
+    clock.done("material")
+    evaluation = cross_validate(spec, material, progress)
+    clock.done("cross-validation")
+    calibrated = calibrate(evaluation, spec.max_false_alarm, progress)
+    clock.done("calibration")
+    info = evaluation_record(evaluation, calibrated)
+    if spec.cross_validate_only:
+        return info
+    model, fast_path = train_final_model(spec, material, calibrated.platt, progress)
+    write_checkpoint(spec, model, calibrated.policy, fast_path)
+    clock.done("final model")
+    checks = check_checkpoint(spec, material)
+    clock.done("self-test and throughput")
+    info |= build_facts(spec, material, model, fast_path, clock) | checks
+    write_record(spec.output_dir, info)
+    write_model_card(spec.output_dir)
+    progress(f"built {spec.output_dir} in {info['build_seconds']:.0f} s")
+    return info
 
-    def stage(name: str) -> None:
-        stages[name] = round(time.perf_counter() - clock[0], 1)
-        progress(f"{name} done in {stages[name]:.0f} s")
-        clock[0] = time.perf_counter()
 
-    originals = load_originals(spec.material, progress)
+def gather_material(spec: BuildSpec, progress: Progress) -> Material:
+    """Both corpora's originals, their upload-style chunks and training copies."""
+    neural = read_neural_corpus(spec.material.neural_root)
+    originals = load_originals(spec.material, neural, progress)
     chunks = crossval.cut_originals(
         originals, settings.DETECTOR_CHUNK_SECONDS, settings.DETECTOR_MIN_CHUNK_SECONDS
     )
-    items = render_copies(originals, spec.material)
-    stage("material")
+    return Material(neural, originals, chunks, render_copies(originals, spec.material))
 
-    extractor = feature_extractor()
-    folds = crossval.plan_folds(items, spec.folds)
+
+def cross_validate(
+    spec: BuildSpec, material: Material, progress: Progress
+) -> Evaluation:
+    """Fold models and the MFCC baseline, scored on what each fold held out."""
+    folds = crossval.plan_folds(material.copies, spec.folds)
     outcome = crossval.cross_validate(
-        items,
-        chunks,
+        material.copies,
+        material.chunks,
         folds,
         lambda: small_wavlm(spec.train.seed),
-        extractor,
+        feature_extractor(),
         replace(spec.train, max_steps_per_epoch=spec.steps),
         progress,
     )
@@ -131,95 +198,14 @@ def build_default_model(
     baseline = grouped_report(outcome.baseline, folds)
     progress("grouped cross-validation:\n" + format_grouped(report))
     progress("MFCC + logistic regression baseline:\n" + format_grouped(baseline))
-    stage("cross-validation")
-
-    platt, fit = _calibrate(outcome.scored)
-    policy = _thresholds(outcome.scored, platt, spec.max_false_alarm)
-    progress(f"calibration {platt}, {fit}; thresholds {policy}")
-    info: dict[str, Any] = {
-        "detector_name": DETECTOR_NAME,
-        "detector_version": DETECTOR_VERSION,
-        "folds": [_fold_dict(f) for f in folds],
-        "cross_validation": report.as_dict(),
-        "baseline_cross_validation": baseline.as_dict(),
-        "splices": _splice_dict(outcome.splices),
-        "calibration": {**platt.as_dict(), **fit},
-        "thresholds": policy.as_dict(),
-    }
-    if spec.cross_validate_only:
-        return info
-
-    model = crossval.train_model(
-        items,
-        lambda: small_wavlm(spec.train.seed),
-        extractor,
-        replace(spec.train, max_steps_per_epoch=spec.final_steps),
-        progress,
-    )
-    fake_index = resolve_fake_index(model.config.id2label)
-    calibration.fold_into_classifier(model, platt, fake_index)
-    fast_path = _fast_path_difference(model, extractor, chunks, spec.batch_size)
-    _save(model, extractor, spec.output_dir, fast_path=fast_path <= FAST_PATH_TOLERANCE)
-    evaluate.write_thresholds(
-        spec.output_dir, policy, "calibrated out-of-fold scores of the build"
-    )
-    stage("final model")
-
-    detector = load_detector(
-        str(spec.output_dir),
-        None,
-        torch.device("cpu"),
-        spec.batch_size,
-        optimize=True,
-    )
-    neural = read_neural_corpus(spec.material.neural_root)
-    self_test = (
-        write_selftest_clips(detector, originals, neural, spec.clips_dir)
-        if spec.clips_dir
-        else None
-    )
-    throughput = measure_throughput(detector)
-    stage("self-test and throughput")
-
-    info.update(
-        {
-            "build_seconds": round(time.perf_counter() - started, 1),
-            "stage_seconds": stages,
-            "machine": f"{platform.machine()}, {torch.get_num_threads()} torch threads",
-            "versions": {
-                "torch": torch.__version__,
-                "transformers": transformers.__version__,
-            },
-            "corpus": _corpus_counts(originals),
-            "sources": source_summary(neural),
-            "copies_per_file": spec.material.copies,
-            "training": {
-                **asdict(spec.train),
-                "steps_per_fold": spec.steps,
-                "final_steps": spec.final_steps,
-                "architecture": SMALL_WAVLM,
-            },
-            "parameters": sum(p.numel() for p in model.parameters()),
-            "fast_path": {
-                "max_difference": round(fast_path, 5),
-                "enabled": fast_path <= FAST_PATH_TOLERANCE,
-            },
-            "self_test": self_test,
-            "throughput_audio_seconds_per_second": round(throughput, 1),
-            "throughput_batch_size": spec.batch_size,
-        }
-    )
-    info["coverage"] = declared_coverage(info["corpus"])
-    (spec.output_dir / BUILD_INFO).write_text(json.dumps(info, indent=2) + "\n")
-    write_model_card(spec.output_dir / "README.md", info)
-    progress(f"built {spec.output_dir} in {info['build_seconds']:.0f} s")
-    return info
+    return Evaluation(folds, outcome, report, baseline)
 
 
-def _calibrate(
-    scored: list[crossval.ScoredFile],
-) -> tuple[calibration.Platt, dict[str, float]]:
-    """Platt on every out-of-fold chunk; its quality measured fold by fold."""
+def calibrate(
+    evaluation: Evaluation, max_false_alarm: float, progress: Progress
+) -> Calibration:
+    """Platt on every out-of-fold chunk, its quality measured fold by fold; thresholds."""
+    scored = evaluation.outcome.scored
     raw = [score for s in scored for score in s.chunk_scores]
     labels = [s.item.is_spoof for s in scored for _ in s.chunk_scores]
     groups = [s.fold for s in scored for _ in s.chunk_scores]
@@ -231,7 +217,121 @@ def _calibrate(
         "brier_raw": round(calibration.brier_score(raw, labels), 4),
         "brier": round(calibration.brier_score(held, labels), 4),
     }
-    return calibration.fit_platt(raw, labels), fit
+    platt = calibration.fit_platt(raw, labels)
+    policy = _thresholds(scored, platt, max_false_alarm)
+    progress(f"calibration {platt}, {fit}; thresholds {policy}")
+    return Calibration(platt, fit, policy)
+
+
+def evaluation_record(
+    evaluation: Evaluation, calibrated: Calibration
+) -> dict[str, Any]:
+    """The record's identity and held-out figures (all a cross-validation run has)."""
+    return {
+        "detector_name": DETECTOR_NAME,
+        "detector_version": DETECTOR_VERSION,
+        "folds": [fold_record(f) for f in evaluation.folds],
+        "cross_validation": evaluation.report.as_dict(),
+        "baseline_cross_validation": evaluation.baseline.as_dict(),
+        "splices": splice_record(evaluation.outcome.splices),
+        "calibration": {**calibrated.platt.as_dict(), **calibrated.fit},
+        "thresholds": calibrated.policy.as_dict(),
+    }
+
+
+def train_final_model(
+    spec: BuildSpec, material: Material, platt: calibration.Platt, progress: Progress
+) -> tuple[PreTrainedModel, float]:
+    """The model trained on everything, calibrated; and its fast path's deviation."""
+    extractor = feature_extractor()
+    model = crossval.train_model(
+        material.copies,
+        lambda: small_wavlm(spec.train.seed),
+        extractor,
+        replace(spec.train, max_steps_per_epoch=spec.final_steps),
+        progress,
+    )
+    calibration.fold_into_classifier(
+        model, platt, resolve_fake_index(model.config.id2label)
+    )
+    every = [chunk for chunks in material.chunks.values() for chunk in chunks]
+    return model, _fast_path_difference(model, extractor, every, spec.batch_size)
+
+
+def write_checkpoint(
+    spec: BuildSpec, model: PreTrainedModel, policy: VerdictPolicy, fast_path: float
+) -> None:
+    """Weights, feature extractor, identity and thresholds, as the workers read them."""
+    model.config.detector_name = DETECTOR_NAME
+    model.config.detector_version = DETECTOR_VERSION
+    model.config.detector_trained = True
+    model.config.detector_calibrated = True
+    model.config.detector_cpu_fast_path = fast_path <= FAST_PATH_TOLERANCE
+    model.save_pretrained(spec.output_dir)
+    feature_extractor().save_pretrained(spec.output_dir)
+    # safetensors writes 0600; the checkpoint is meant to be read by others.
+    (spec.output_dir / "model.safetensors").chmod(0o644)
+    evaluate.write_thresholds(
+        spec.output_dir, policy, "calibrated out-of-fold scores of the build"
+    )
+
+
+def check_checkpoint(spec: BuildSpec, material: Material) -> dict[str, Any]:
+    """Load the written checkpoint once, as served: self-test clips and throughput."""
+    detector = load_detector(
+        str(spec.output_dir),
+        None,
+        torch.device("cpu"),
+        spec.batch_size,
+        scoring_path=settings.DETECTOR_SCORING_PATH,
+    )
+    self_test = (
+        write_selftest_clips(
+            detector, material.originals, material.neural, spec.clips_dir
+        )
+        if spec.clips_dir
+        else None
+    )
+    return {
+        "self_test": self_test,
+        "throughput_audio_seconds_per_second": round(measure_throughput(detector), 1),
+        "throughput_batch_size": spec.batch_size,
+    }
+
+
+def build_facts(
+    spec: BuildSpec,
+    material: Material,
+    model: PreTrainedModel,
+    fast_path: float,
+    clock: StageClock,
+) -> dict[str, Any]:
+    """How, on what and from what the final model was built."""
+    corpus = corpus_counts(material.originals)
+    return {
+        "build_seconds": clock.total(),
+        "stage_seconds": clock.seconds,
+        "machine": f"{platform.machine()}, {torch.get_num_threads()} torch threads",
+        "versions": {
+            "torch": torch.__version__,
+            "transformers": transformers.__version__,
+        },
+        "corpus": corpus,
+        "sources": source_summary(material.neural),
+        "copies_per_file": spec.material.copies,
+        "training": {
+            **asdict(spec.train),
+            "steps_per_fold": spec.steps,
+            "final_steps": spec.final_steps,
+            "architecture": SMALL_WAVLM,
+        },
+        "parameters": sum(p.numel() for p in model.parameters()),
+        "fast_path": {
+            "max_difference": round(fast_path, 5),
+            "enabled": fast_path <= FAST_PATH_TOLERANCE,
+        },
+        "coverage": declared_coverage(corpus),
+    }
 
 
 def _thresholds(
@@ -250,59 +350,13 @@ def _thresholds(
 def _fast_path_difference(
     model: PreTrainedModel,
     extractor: transformers.FeatureExtractionMixin,
-    chunks: dict[str, list[np.ndarray]],
+    chunks: list[np.ndarray],
     batch_size: int,
 ) -> float:
-    """The largest |fast - fp32| calibrated score over every evaluation chunk."""
-    every = [chunk for file_chunks in chunks.values() for chunk in file_chunks]
-    exact = crossval.score_items(model, extractor, [every], batch_size)[0]
-    fast = crossval.score_items(model, extractor, [every], batch_size, optimize=True)[0]
-    return float(np.max(np.abs(np.asarray(exact) - np.asarray(fast))))
-
-
-def _save(
-    model: PreTrainedModel,
-    extractor: transformers.FeatureExtractionMixin,
-    directory: Path,
-    *,
-    fast_path: bool,
-) -> None:
-    model.config.detector_name = DETECTOR_NAME
-    model.config.detector_version = DETECTOR_VERSION
-    model.config.detector_trained = True
-    model.config.detector_calibrated = True
-    model.config.detector_cpu_fast_path = fast_path
-    model.save_pretrained(directory)
-    extractor.save_pretrained(directory)
-    # safetensors writes 0600; the checkpoint is meant to be read by others.
-    (directory / "model.safetensors").chmod(0o644)
-
-
-def _fold_dict(fold: crossval.Fold) -> dict[str, Any]:
-    return {
-        "fold": fold.index + 1,
-        "sources": sorted(fold.sources),
-        "systems": sorted(fold.systems),
-        "fsdd_speaker": fold.speaker,
-    }
-
-
-def _splice_dict(trials: list[crossval.SpliceTrial]) -> dict[str, Any]:
-    separated = sum(t.separated for t in trials)
-    return {
-        "files": len(trials),
-        "separated": separated,
-        "share": round(separated / len(trials), 4) if trials else None,
-    }
-
-
-def _corpus_counts(originals: list[crossval.Item]) -> dict[str, dict[str, int]]:
-    counts: dict[str, dict[str, int]] = {}
-    for item in originals:
-        key = item.system if item.is_spoof else "bonafide"
-        domain = counts.setdefault(item.domain, {})
-        domain[key] = domain.get(key, 0) + 1
-    return {domain: dict(sorted(c.items())) for domain, c in counts.items()}
+    """The largest |fast - fp32| calibrated score over ``chunks``."""
+    exact = crossval.score_items(model, extractor, [chunks], batch_size)[0]
+    fast = crossval.score_items(model, extractor, [chunks], batch_size, optimize=True)
+    return float(np.max(np.abs(np.asarray(exact) - np.asarray(fast[0]))))
 
 
 def measure_throughput(detector: DetectorModel, chunks: int = 32) -> float:

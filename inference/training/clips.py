@@ -20,6 +20,8 @@ from inference.selftest import MANIFEST
 from inference.selftest import NEURAL
 from inference.selftest import SelfTestError
 from inference.selftest import run_self_test
+from inference.training.labels import BONAFIDE
+from inference.training.labels import SPOOF
 from inference.training.material import FSDD
 from inference.training.material import Item
 from inference.training.neural import NeuralItem
@@ -29,10 +31,10 @@ FSDD_LICENCE = "CC BY-SA 4.0 (derived from the Free Spoken Digit Dataset)"
 _PERMISSIVE = ("MIT", "Apache", "BSD", "MPL")
 # (domain, label) -> how many clips, and whether spoof clips need distinct systems.
 _QUOTA = {
-    (FSDD, "bonafide"): 2,
-    (FSDD, "spoof"): 2,
-    (NEURAL, "bonafide"): 2,
-    (NEURAL, "spoof"): 3,
+    (FSDD, BONAFIDE): 2,
+    (FSDD, SPOOF): 2,
+    (NEURAL, BONAFIDE): 2,
+    (NEURAL, SPOOF): 3,
 }
 
 
@@ -59,7 +61,7 @@ def write_selftest_clips(
         old.unlink()
     clips = []
     for item, crop in chosen:
-        label = "spoof" if item.is_spoof else "bonafide"
+        label = SPOOF if item.is_spoof else BONAFIDE
         kind = NEURAL if item.domain != FSDD else "classic"
         name = f"{label}_{kind}_{item.origin}.flac"
         sf.write(directory / name, crop, SAMPLE_RATE)
@@ -88,7 +90,7 @@ def _choose(
     """Per kind: human crops scored lowest, spoof crops (distinct systems) highest."""
     chosen = []
     for (domain, label), quota in _QUOTA.items():
-        spoof = label == "spoof"
+        spoof = label == SPOOF
         rows = sorted(
             (
                 (score, item, crop)

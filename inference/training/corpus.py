@@ -31,9 +31,9 @@ from inference.training.channel import SOURCE_RATE
 from inference.training.channel import apply_channel
 from inference.training.channel import draw_channel
 from inference.training.channel import to_source_band
-from inference.training.protocol import BONAFIDE
+from inference.training.labels import BONAFIDE
+from inference.training.labels import SPOOF
 from inference.training.protocol import NO_ATTACK
-from inference.training.protocol import SPOOF
 from inference.training.protocol import ProtocolEntry
 from inference.training.protocol import write_protocol
 from inference.training.tts import digit_words

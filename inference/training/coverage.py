@@ -11,9 +11,10 @@ from typing import Any
 from inference.chunking import SAMPLE_RATE
 from inference.training import augment
 from inference.training import channel
+from inference.training.labels import BONAFIDE
 
 LANGUAGES = ["English"]
-# A few files each (model_card.LIMITS): heard, but too rarely to be covered.
+# A few files each (the card's limits): heard, but too rarely to be covered.
 OTHER_LANGUAGES = ["Japanese", "Mandarin", "Korean"]
 SPEECH_STYLES = ["read speech (audiobooks, studio corpora)", "spoken digits"]
 SYNTHESIS = [
@@ -40,7 +41,7 @@ def declared_coverage(corpus: dict[str, dict[str, int]]) -> dict[str, Any]:
         "speech_styles": SPEECH_STYLES,
         "synthesis": SYNTHESIS,
         "systems": sorted(
-            name for counts in corpus.values() for name in counts if name != "bonafide"
+            name for counts in corpus.values() for name in counts if name != BONAFIDE
         ),
         # The material as recorded: neural demo audio at 16 kHz, FSDD at 8 kHz.
         "sample_rates_hz": sorted({SAMPLE_RATE, channel.SOURCE_RATE}),

@@ -26,13 +26,13 @@ from inference.model import DetectorModel
 from inference.model import ModelIdentity
 from inference.model import pick_device
 from inference.model import resolve_fake_index
-from inference.offline_model import LABELS
 from inference.training import metrics
 from inference.training.evaluate import DecodedCorpus
 from inference.training.evaluate import DecodeSettings
 from inference.training.evaluate import decode_corpus
-from inference.training.protocol import BONAFIDE
-from inference.training.protocol import SPOOF
+from inference.training.labels import BONAFIDE
+from inference.training.labels import SPOOF
+from inference.training.labels import head_options
 from inference.training.protocol import read_protocol
 from inference.training.train import TrainConfig
 from inference.training.train import Trainer
@@ -78,9 +78,7 @@ def load_for_finetuning(
     options = {}
     if new_head:
         options = {
-            "num_labels": len(LABELS),
-            "id2label": LABELS,
-            "label2id": {label: index for index, label in LABELS.items()},
+            **head_options(),
             "ignore_mismatched_sizes": True,
         }
     model = AutoModelForAudioClassification.from_pretrained(

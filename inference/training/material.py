@@ -26,7 +26,6 @@ from inference.training.corpus import AUDIO_EXTENSION
 from inference.training.corpus import CorpusSpec
 from inference.training.corpus import build_corpus
 from inference.training.neural import NeuralItem
-from inference.training.neural import read_neural_corpus
 from inference.training.protocol import read_protocol
 from inference.training.train import load_audio
 
@@ -69,12 +68,12 @@ class MaterialSpec:
 
 
 def load_originals(
-    spec: MaterialSpec, progress: Callable[[str], None] = logger.info
+    spec: MaterialSpec,
+    neural: Sequence[NeuralItem],
+    progress: Callable[[str], None] = logger.info,
 ) -> list[Item]:
-    """Every file of both corpora, as found (neural) or as rendered (FSDD)."""
-    originals = neural_items(spec.neural_root, spec.neural_limit) + fsdd_items(
-        spec, progress
-    )
+    """Every file of both corpora, as found (``neural``) or as rendered (FSDD)."""
+    originals = neural_items(neural, spec.neural_limit) + fsdd_items(spec, progress)
     progress(f"material: {len(originals)} files")
     return originals
 
@@ -91,8 +90,7 @@ def render_copies(originals: Sequence[Item], spec: MaterialSpec) -> list[Item]:
         return list(workers.imap(_render_copy, jobs, chunksize=8))
 
 
-def neural_items(root: Path, limit: int | None = None) -> list[Item]:
-    corpus = read_neural_corpus(root)
+def neural_items(corpus: Sequence[NeuralItem], limit: int | None = None) -> list[Item]:
     if limit is not None:
         corpus = _spread(corpus, limit)
     return [_neural_item(entry) for entry in corpus]

@@ -12,7 +12,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from inference.training.protocol import SPOOF
+from inference.training.labels import BONAFIDE
+from inference.training.labels import SPOOF
 
 SOURCES_FILE = "sources.csv"
 RESERVED_REPOSITORIES = frozenset(
@@ -83,8 +84,8 @@ def source_summary(items: list[NeuralItem]) -> list[dict[str, str | int]]:
         {
             "repository": repository,
             "licence": licences[repository],
-            "bonafide": bonafide[repository],
-            "spoof": spoof[repository],
+            BONAFIDE: bonafide[repository],
+            SPOOF: spoof[repository],
         }
         for repository in sorted(licences, key=str.lower)
     ]

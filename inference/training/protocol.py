@@ -4,9 +4,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-BONAFIDE = "bonafide"
-SPOOF = "spoof"
-LABELS = (BONAFIDE, SPOOF)
+from inference.training.labels import BONAFIDE
+from inference.training.labels import ID2LABEL
+from inference.training.labels import SPOOF
+
 NO_ATTACK = "-"
 
 
@@ -35,7 +36,7 @@ def parse_line(line: str) -> ProtocolEntry:
     # ASVspoof 2021 appends codec/transmission columns; the label is the first
     # bonafide/spoof token after the file id and the attack is the one before it.
     for index in range(2, len(fields)):
-        if fields[index] in LABELS:
+        if fields[index] in ID2LABEL.values():
             attack = fields[index - 1] if index >= 3 else NO_ATTACK
             return ProtocolEntry(fields[0], fields[1], attack, fields[index])
     raise ValueError(f"no {BONAFIDE!r}/{SPOOF!r} label in {line!r}")

@@ -24,7 +24,7 @@ from transformers import set_seed
 
 from inference.chunking import SAMPLE_RATE
 from inference.model import as_float
-from inference.offline_model import LABELS
+from inference.training.labels import head_options
 from inference.training.protocol import ProtocolEntry
 from inference.training.protocol import audio_path
 
@@ -65,9 +65,7 @@ def small_wavlm(seed: int, **overrides: Any) -> WavLMForSequenceClassification:
     options: dict[str, Any] = {
         **SMALL_WAVLM,
         **overrides,
-        "num_labels": len(LABELS),
-        "id2label": LABELS,
-        "label2id": {label: index for index, label in LABELS.items()},
+        **head_options(),
     }
     config = WavLMConfig(**options)
     return WavLMForSequenceClassification(config)

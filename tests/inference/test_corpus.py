@@ -18,7 +18,7 @@ from inference.training.protocol import parse_line
 from inference.training.protocol import read_protocol
 from inference.training.protocol import write_protocol
 from inference.training.shortcuts import shortcut_aucs
-from inference.training.synthetic import write_espeak_speech
+from tests.inference.synthetic import write_espeak_speech
 
 SPEAKERS = {"anna": "en-us+f2", "ben": "en-gb+m3", "cara": "en-029+m1"}
 needs_tts = pytest.mark.skipif(

@@ -20,8 +20,8 @@ from inference.training.finetune import HISTORY_FILE
 from inference.training.finetune import FinetuneSpec
 from inference.training.finetune import finetune
 from inference.training.finetune import load_for_finetuning
-from inference.training.synthetic import write_toy_speech
 from inference.training.train import TrainConfig
+from tests.inference.synthetic import write_toy_speech
 
 pytestmark = pytest.mark.skipif(
     shutil.which("espeak-ng") is None, reason="espeak-ng missing"

@@ -4,12 +4,17 @@ import numpy as np
 import torch
 
 from inference.chunking import SAMPLE_RATE
+from inference.model import resolve_fake_index
 from inference.offline_model import feature_extractor
 from inference.offline_model import random_wavlm
+from inference.training.labels import BONAFIDE
+from inference.training.labels import ID2LABEL
+from inference.training.labels import SPOOF
 from inference.training.train import BalancedCropBatches
 from inference.training.train import CropDataset
 from inference.training.train import TrainConfig
 from inference.training.train import Trainer
+from inference.training.train import small_wavlm
 
 
 def test_crop_dataset_crops_long_files_and_pads_short_ones():
@@ -94,3 +99,11 @@ def test_balanced_batches_are_reproducible():
     assert all(
         np.array_equal(a, b) for a, b in zip(first_batch(), first_batch(), strict=True)
     )
+
+
+def test_every_fresh_head_carries_the_one_label_config():
+    """The build's model and the offline demo name their classes from labels.py."""
+    for model in (small_wavlm(0), random_wavlm("tiny")):
+        assert model.config.id2label == ID2LABEL
+        assert model.config.label2id == {BONAFIDE: 0, SPOOF: 1}
+        assert resolve_fake_index(model.config.id2label) == 1

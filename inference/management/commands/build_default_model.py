@@ -1,4 +1,8 @@
-"""Build the default detector: material, cross-validation, calibration, model card."""
+"""Build the default detector: material, cross-validation, calibration, model card.
+
+``--card-only`` re-renders the model card of the checkpoint in ``--output``
+from its build_info.json, without building anything.
+"""
 
 import logging
 from pathlib import Path
@@ -50,8 +54,19 @@ class Command(BaseCommand):
             action="store_true",
             help="print the grouped cross-validation table; write no checkpoint",
         )
+        parser.add_argument(
+            "--card-only",
+            action="store_true",
+            help="re-render README.md of --output from its build_info.json",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["card_only"]:
+            from inference.training.model_card import write_model_card
+
+            card = write_model_card(options["output"])
+            self.stdout.write(self.style.SUCCESS(f"wrote {card}"))
+            return
         from inference.training.build import BuildSpec
         from inference.training.build import build_default_model
         from inference.training.build import default_training

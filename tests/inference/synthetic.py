@@ -1,4 +1,4 @@
-"""Stand-in "human" digit recordings (numpy or espeak-ng) for tests and smoke runs."""
+"""Stand-in "human" digit recordings (numpy or espeak-ng) for the training tests."""
 
 from pathlib import Path
 
