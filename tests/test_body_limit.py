@@ -3,26 +3,7 @@
 import json
 
 from config.body_limit import BodySizeLimitMiddleware
-
-
-class RecordingApp:
-    """An inner ASGI app that reads the whole body, like Django does."""
-
-    def __init__(self) -> None:
-        self.called = False
-        self.body = b""
-        self.headers: list[tuple[bytes, bytes]] = []
-
-    async def __call__(self, scope, receive, send) -> None:
-        self.called = True
-        self.headers = scope["headers"]
-        while True:
-            event = await receive()
-            self.body += event.get("body", b"")
-            if not event.get("more_body"):
-                break
-        await send({"type": "http.response.start", "status": 202, "headers": []})
-        await send({"type": "http.response.body", "body": b"ok"})
+from tests.support import RecordingApp
 
 
 async def call(

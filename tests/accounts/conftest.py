@@ -1,30 +1,21 @@
-"""API key fixtures: a key is created through the service, as the API does."""
+"""API key fixtures: alice's key, and a client that sends it."""
 
 import pytest
 from rest_framework.test import APIClient
 
-from accounts.api_keys import create_api_key
 from accounts.models import ApiKey
 from accounts.models import User
-
-
-def make_key(user: User, scope: str = ApiKey.Scope.READ_UPLOAD) -> tuple[ApiKey, str]:
-    return create_api_key(user, name=f"{user.username}'s {scope} key", scope=scope)
-
-
-def key_client(key: str) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
-    return client
+from tests.factories import ApiKeyFactory
+from tests.support import key_client
 
 
 @pytest.fixture
-def alice_key(alice: User) -> tuple[ApiKey, str]:
-    """Alice's read+upload key and its full text."""
-    return make_key(alice)
+def alice_key(alice: User) -> ApiKey:
+    """Alice's read+upload key; ``.key`` is its full text."""
+    return ApiKeyFactory(owner=alice)
 
 
 @pytest.fixture
-def alice_key_client(alice_key: tuple[ApiKey, str]) -> APIClient:
+def alice_key_client(alice_key: ApiKey) -> APIClient:
     """A client that authenticates with alice's read+upload key."""
-    return key_client(alice_key[1])
+    return key_client(alice_key.key)

@@ -14,11 +14,11 @@ from rest_framework.throttling import ScopedRateThrottle
 from accounts.models import ApiKey
 from accounts.models import User
 from detector.models import Detection
-from tests.accounts.conftest import key_client
-from tests.accounts.conftest import make_key
 from tests.audio_fixtures import wav_bytes
+from tests.factories import ApiKeyFactory
 from tests.factories import AudioFileFactory
 from tests.factories import DetectionFactory
+from tests.support import key_client
 
 pytestmark = pytest.mark.django_db
 
@@ -62,8 +62,7 @@ def test_read_upload_key_uploads_as_its_owner(
 
 def test_read_key_cannot_upload(alice: User) -> None:
     """A read key gets 403 with a sentence on upload, and nothing is stored."""
-    _, key = make_key(alice, scope=ApiKey.Scope.READ)
-    client = key_client(key)
+    client = key_client(ApiKeyFactory(owner=alice, scope=ApiKey.Scope.READ).key)
     assert client.get(HISTORY).status_code == 200
     response = upload(client)
     assert response.status_code == 403
@@ -82,13 +81,12 @@ def test_key_cannot_write_outside_upload(alice_key_client: APIClient) -> None:
 
 
 def test_revoked_key_is_refused_at_once(
-    alice_client: APIClient, alice_key_client: APIClient, alice_key: tuple[ApiKey, str]
+    alice_client: APIClient, alice_key_client: APIClient, alice_key: ApiKey
 ) -> None:
     """The request right after revocation gets 401 with the reason."""
     assert alice_key_client.get(HISTORY).status_code == 200
-    api_key, _ = alice_key
     assert (
-        alice_client.delete(f"/api/v1/users/api-keys/{api_key.prefix}").status_code
+        alice_client.delete(f"/api/v1/users/api-keys/{alice_key.prefix}").status_code
         == 204
     )
     response = alice_key_client.get(HISTORY)
@@ -96,12 +94,9 @@ def test_revoked_key_is_refused_at_once(
     assert response.json() == {"detail": "This API key has been revoked."}
 
 
-def test_expired_key_is_refused(
-    alice_key_client: APIClient, alice_key: tuple[ApiKey, str]
-) -> None:
+def test_expired_key_is_refused(alice_key_client: APIClient, alice_key: ApiKey) -> None:
     """A key past its expiry date gets 401."""
-    api_key, _ = alice_key
-    ApiKey.objects.filter(pk=api_key.pk).update(
+    ApiKey.objects.filter(pk=alice_key.pk).update(
         expiry_date=timezone.now() - timedelta(seconds=1)
     )
     response = alice_key_client.get(HISTORY)
@@ -132,36 +127,34 @@ def test_malformed_or_unknown_key_is_401_json(alice: User, header: str) -> None:
 
 
 def test_wrong_secret_with_a_real_prefix_is_refused(
-    alice_key: tuple[ApiKey, str],
+    alice_key: ApiKey,
 ) -> None:
     """Knowing the public prefix is not enough; the reason is not disclosed."""
-    api_key, _ = alice_key
-    response = key_client(f"{api_key.prefix}.{'0' * 32}").get(HISTORY)
+    response = key_client(f"{alice_key.prefix}.{'0' * 32}").get(HISTORY)
     assert response.status_code == 401
     assert response.json() == {"detail": "This API key is not valid."}
 
 
 def test_last_used_at_is_written_at_most_once_a_minute(
-    alice_key_client: APIClient, alice_key: tuple[ApiKey, str]
+    alice_key_client: APIClient, alice_key: ApiKey
 ) -> None:
     """The first use stamps the key; uses within the minute issue no UPDATE."""
-    api_key, _ = alice_key
     alice_key_client.get(HISTORY)
-    api_key.refresh_from_db()
-    first_use = api_key.last_used_at
+    alice_key.refresh_from_db()
+    first_use = alice_key.last_used_at
     assert first_use is not None
     with CaptureQueriesContext(connection) as queries:
         alice_key_client.get(HISTORY)
     assert not any(q["sql"].startswith("UPDATE") for q in queries.captured_queries)
-    api_key.refresh_from_db()
-    assert api_key.last_used_at == first_use
+    alice_key.refresh_from_db()
+    assert alice_key.last_used_at == first_use
 
-    ApiKey.objects.filter(pk=api_key.pk).update(
+    ApiKey.objects.filter(pk=alice_key.pk).update(
         last_used_at=timezone.now() - timedelta(minutes=2)
     )
     alice_key_client.get(HISTORY)
-    api_key.refresh_from_db()
-    assert api_key.last_used_at > timezone.now() - timedelta(seconds=30)
+    alice_key.refresh_from_db()
+    assert alice_key.last_used_at > timezone.now() - timedelta(seconds=30)
 
 
 def test_uploads_by_key_share_the_owners_rate_limit(
@@ -175,7 +168,7 @@ def test_uploads_by_key_share_the_owners_rate_limit(
     # Posts without a file are refused (400) but still counted.
     assert upload(alice_client, with_file=False).status_code == 400
     assert upload(alice_key_client, with_file=False).status_code == 400
-    _, second_key = make_key(User.objects.get(username="alice"))
-    assert upload(key_client(second_key), with_file=False).status_code == 429
-    _, bobs_key = make_key(bob)
-    assert upload(key_client(bobs_key), with_file=False).status_code == 400
+    second_key = ApiKeyFactory(owner=User.objects.get(username="alice"))
+    assert upload(key_client(second_key.key), with_file=False).status_code == 429
+    bobs_key = ApiKeyFactory(owner=bob)
+    assert upload(key_client(bobs_key.key), with_file=False).status_code == 400

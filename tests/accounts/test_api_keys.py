@@ -15,7 +15,7 @@ from accounts.api_keys import ApiKeyLimitReached
 from accounts.api_keys import create_api_key
 from accounts.models import ApiKey
 from accounts.models import User
-from tests.accounts.conftest import make_key
+from tests.factories import ApiKeyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -47,9 +47,9 @@ def test_list_never_shows_a_key(
     alice_client: APIClient, alice: User, bob: User
 ) -> None:
     """The list shows alice's keys (newest first) without the secret; not bob's."""
-    _, first = make_key(alice)
-    _, second = make_key(alice, scope=ApiKey.Scope.READ)
-    make_key(bob)
+    first = ApiKeyFactory(owner=alice).key
+    second = ApiKeyFactory(owner=alice, scope=ApiKey.Scope.READ).key
+    ApiKeyFactory(owner=bob)
     response = alice_client.get(KEYS)
     assert response.status_code == 200
     rows = response.json()
@@ -87,8 +87,8 @@ def test_create_refuses_past_the_cap(
 ) -> None:
     """At the cap creation is refused with a sentence; revoking frees a place."""
     settings.DETECTOR_MAX_API_KEYS = 2  # type: ignore[attr-defined]
-    make_key(alice)
-    revoked, _ = make_key(alice)
+    ApiKeyFactory(owner=alice)
+    revoked = ApiKeyFactory(owner=alice)
     response = alice_client.post(KEYS, {"name": "third", "scope": "read"})
     assert response.status_code == 409
     assert "revoke one" in response.json()["detail"]
@@ -124,7 +124,7 @@ def test_revoke_removes_the_key_from_the_list(
     alice_client: APIClient, alice: User
 ) -> None:
     """A revoked key is no longer listed and cannot be revoked twice."""
-    api_key, _ = make_key(alice)
+    api_key = ApiKeyFactory(owner=alice)
     assert alice_client.delete(f"{KEYS}/{api_key.prefix}").status_code == 204
     api_key.refresh_from_db()
     assert api_key.revoked
@@ -136,21 +136,20 @@ def test_revoke_removes_the_key_from_the_list(
 
 def test_cannot_revoke_another_users_key(alice_client: APIClient, bob: User) -> None:
     """Bob's key is a plain 404 to alice, and stays usable."""
-    bobs_key, _ = make_key(bob)
+    bobs_key = ApiKeyFactory(owner=bob)
     assert alice_client.delete(f"{KEYS}/{bobs_key.prefix}").status_code == 404
     bobs_key.refresh_from_db()
     assert not bobs_key.revoked
 
 
 def test_a_key_cannot_manage_keys(
-    alice_key_client: APIClient, alice_key: tuple[ApiKey, str]
+    alice_key_client: APIClient, alice_key: ApiKey
 ) -> None:
     """Listing, creating and revoking keys with a key is 403 with a sentence."""
-    api_key, _ = alice_key
     responses = [
         alice_key_client.get(KEYS),
         alice_key_client.post(KEYS, {"name": "child", "scope": "read+upload"}),
-        alice_key_client.delete(f"{KEYS}/{api_key.prefix}"),
+        alice_key_client.delete(f"{KEYS}/{alice_key.prefix}"),
     ]
     for response in responses:
         assert response.status_code == 403
@@ -165,26 +164,16 @@ def test_key_management_requires_authentication(api_client: APIClient) -> None:
     assert api_client.get(KEYS).status_code == 401
 
 
-@pytest.fixture
-def operator_client(client: Client) -> Client:
-    """A logged-in superuser."""
-    operator = User.objects.create_superuser(
-        "olga", "olga@example.com", "pw-olga-12345"
-    )
-    client.force_login(operator)
-    return client
-
-
 def test_admin_lists_keys_without_add_and_revokes(
     operator_client: Client, alice: User
 ) -> None:
     """Operators see owner, prefix and scope, cannot add keys, and can revoke them."""
-    api_key, key = make_key(alice)
+    api_key = ApiKeyFactory(owner=alice)
     page = operator_client.get("/admin/accounts/apikey/?q=alice")
     assert page.status_code == 200
     assert api_key.prefix.encode() in page.content
     assert b"read and upload" in page.content
-    assert key.encode() not in page.content
+    assert api_key.key.encode() not in page.content
     assert operator_client.get("/admin/accounts/apikey/add/").status_code == 403
     response = operator_client.post(
         "/admin/accounts/apikey/",

@@ -2,15 +2,15 @@
 
 import pytest
 from asgiref.sync import sync_to_async
-from channels.testing import WebsocketCommunicator
 from rest_framework.test import APIClient
 
 from accounts.models import RevokedSession
 from accounts.models import User
 from accounts.tokens import revoke_sessions
 from accounts.tokens import start_session
-from config.asgi import application
 from tests.factories import PASSWORD
+from tests.support import DETECTIONS_SOCKET
+from tests.support import websocket
 
 LOGIN = "/api/v1/users/login"
 REFRESH = "/api/v1/users/token/refresh"
@@ -61,20 +61,12 @@ def test_refresh_is_refused_for_a_revoked_session(alice: User) -> None:
     assert response.status_code == 401
 
 
-def socket(access: str) -> WebsocketCommunicator:
-    return WebsocketCommunicator(
-        application,
-        "/ws/v1/detections/",
-        headers=[(b"origin", b"http://testserver")],
-        subprotocols=["bearer", access],
-    )
-
-
 @pytest.mark.django_db(transaction=True)
 async def test_logout_closes_the_sessions_sockets_only(alice: User) -> None:
     """The logged-out session's socket closes with 4401; another session's stays open."""
     ending, staying = await sync_to_async(login)(), await sync_to_async(login)()
-    ending_socket, staying_socket = socket(ending["access"]), socket(staying["access"])
+    ending_socket = websocket(DETECTIONS_SOCKET, "bearer", ending["access"])
+    staying_socket = websocket(DETECTIONS_SOCKET, "bearer", staying["access"])
     assert (await ending_socket.connect())[0]
     assert (await staying_socket.connect())[0]
     assert await sync_to_async(logout)(ending) == 205

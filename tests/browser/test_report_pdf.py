@@ -8,13 +8,13 @@ from django.urls import reverse
 from PIL import Image
 from rest_framework.test import APIClient
 
+from tests.browser.support import ARTIFACTS
+from tests.browser.support import ROOT
 from tests.detector.reporting import complete
 from tests.detector.reporting import upload
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "artifacts" / "browser"
 FAKE_RED = (198, 40, 40)  # detector.report.figure.COLORS["fake"]
 
 

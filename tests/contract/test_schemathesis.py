@@ -36,6 +36,7 @@ from detector import health
 from detector.models import Detection
 from tests.factories import AudioFileFactory
 from tests.factories import DetectionFactory
+from tests.factories import UserFactory
 
 EXAMPLES_PER_OPERATION = 8
 CHECKS = [
@@ -92,7 +93,7 @@ def _healthy_platform(monkeypatch: pytest.MonkeyPatch) -> None:
 def owner_with_detections() -> tuple[User, list[Detection]]:
     """A new user with a recording pending and one completed."""
     name = f"fuzz{next(_users)}"
-    user = User.objects.create_user(username=name, email=f"{name}@example.com")
+    user = UserFactory(username=name)
     detections = []
     for status, extra in (
         (Detection.Status.PENDING, {}),

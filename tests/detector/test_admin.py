@@ -6,22 +6,12 @@ from django.test import Client
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.models import User
-from detector.models import Chunk
 from detector.models import Detection
 from tests.factories import AudioFileFactory
+from tests.factories import ChunkFactory
 from tests.factories import DetectionFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def operator_client(client: Client) -> Client:
-    """A logged-in superuser."""
-    operator = User.objects.create_superuser(
-        "olga", "olga@example.com", "pw-olga-12345"
-    )
-    client.force_login(operator)
-    return client
 
 
 def test_admin_lists_and_searches_detections(
@@ -119,14 +109,7 @@ def test_admin_lists_audio_files_and_users(
 def test_admin_pages_never_fail(operator_client: Client, alice: User) -> None:
     """Every registered model's list, add and change pages answer, and so do empty saves."""
     detection = DetectionFactory(audio_file=AudioFileFactory(user=alice))
-    Chunk.objects.create(
-        detection=detection,
-        index=0,
-        start_seconds=0,
-        end_seconds=4,
-        speech_ratio=1,
-        has_speech=True,
-    )
+    ChunkFactory(detection=detection)
     RefreshToken.for_user(alice).blacklist()
     for model in admin.site._registry:
         base = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"

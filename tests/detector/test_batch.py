@@ -19,11 +19,11 @@ from detector import services
 from detector.models import Batch
 from detector.models import Detection
 from detector.webhooks.models import WebhookDelivery
-from detector.webhooks.models import WebhookEndpoint
 from inference.chunking import ChunkSpan
 from tests.audio_fixtures import wav_bytes
 from tests.factories import DetectionFactory
-from tests.test_body_limit import RecordingApp
+from tests.factories import WebhookEndpointFactory
+from tests.support import RecordingApp
 
 BATCH = "/api/v1/audio/batch"
 Status = Detection.Status
@@ -221,12 +221,7 @@ def test_batch_completed_is_emitted_once_when_members_finish_together(
     alice: User,
 ) -> None:
     """Members finishing at the same moment complete the batch exactly once, with one event."""
-    endpoint = WebhookEndpoint.objects.create(
-        owner=alice,
-        url="https://hooks.example.com/in",
-        events=["batch.completed"],
-        secret="s" * 32,
-    )
+    endpoint = WebhookEndpointFactory(owner=alice, events=["batch.completed"])
     for round_number in range(3):
         batch = Batch.objects.create(owner=alice)
         members = [

@@ -11,24 +11,14 @@ from rest_framework_simplejwt.tokens import AccessToken
 
 from accounts.models import User
 from accounts.tokens import revoke_sessions
-from config.asgi import application
 from detector.events import publish
 from detector.models import Detection
 from tests.factories import AudioFileFactory
 from tests.factories import DetectionFactory
+from tests.support import DETECTIONS_SOCKET
+from tests.support import websocket
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PATH = "/ws/v1/detections/"
-ORIGIN = (b"origin", b"http://testserver")
-
-
-def communicator(
-    *subprotocols: str, origin: tuple[bytes, bytes] = ORIGIN
-) -> WebsocketCommunicator:
-    return WebsocketCommunicator(
-        application, PATH, headers=[origin], subprotocols=list(subprotocols)
-    )
 
 
 def access_for(user: User) -> str:
@@ -38,7 +28,9 @@ def access_for(user: User) -> str:
 @pytest.fixture
 async def alice_socket(alice: User) -> AsyncIterator[WebsocketCommunicator]:
     """Alice's connected socket."""
-    socket = communicator("bearer", await sync_to_async(access_for)(alice))
+    socket = websocket(
+        DETECTIONS_SOCKET, "bearer", await sync_to_async(access_for)(alice)
+    )
     connected, subprotocol = await socket.connect()
     assert connected
     assert subprotocol == "bearer"
@@ -50,7 +42,9 @@ async def test_socket_delivers_own_detection_events_only(
     alice_socket: WebsocketCommunicator, alice: User, bob: User
 ) -> None:
     """Alice receives her detection's events; bob's socket receives nothing."""
-    bob_socket = communicator("bearer", await sync_to_async(access_for)(bob))
+    bob_socket = websocket(
+        DETECTIONS_SOCKET, "bearer", await sync_to_async(access_for)(bob)
+    )
     assert (await bob_socket.connect())[0]
     detection = await sync_to_async(DetectionFactory)(
         audio_file=await sync_to_async(AudioFileFactory)(user=alice),
@@ -110,7 +104,7 @@ async def test_socket_closes_4401_for_bad_tokens(alice: User, case: str) -> None
             return ["bearer", str(RefreshToken.for_user(alice))]
         return ["bearer", str(access)]
 
-    socket = communicator(*await sync_to_async(token)())
+    socket = websocket(DETECTIONS_SOCKET, *await sync_to_async(token)())
     connected, _ = await socket.connect()
     assert connected  # accepted first, so the browser sees the close code
     assert await socket.receive_output(timeout=5) == {
@@ -122,10 +116,11 @@ async def test_socket_closes_4401_for_bad_tokens(alice: User, case: str) -> None
 
 async def test_socket_refuses_foreign_origin(alice: User) -> None:
     """A page from another site cannot open the socket."""
-    socket = communicator(
+    socket = websocket(
+        DETECTIONS_SOCKET,
         "bearer",
         await sync_to_async(access_for)(alice),
-        origin=(b"origin", b"https://evil.example"),
+        origin=b"https://evil.example",
     )
     connected, _ = await socket.connect()
     assert not connected

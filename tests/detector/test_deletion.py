@@ -15,8 +15,8 @@ from detector.models import Detection
 from inference import chunk_store
 from inference.chunking import ChunkSpan
 from tests.audio_fixtures import wav_bytes
-from tests.conftest import client_for
 from tests.factories import PASSWORD
+from tests.support import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -1,70 +1,37 @@
 """Requests to user-given addresses: non-public targets refused at every hop."""
 
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
-from http.server import ThreadingHTTPServer
 
 import pytest
 
 from detector import outbound
 from detector.outbound import FetchError
 from detector.outbound import RefusedURLError
+from tests.support import answer
+from tests.support import drip
+from tests.support import local_server
 
 
-class Handler(BaseHTTPRequestHandler):
-    """``/ok`` answers, ``/to?u`` redirects to ``u``, ``/big`` and ``/drip`` misbehave."""
-
-    def do_GET(self) -> None:
-        if self.path == "/ok":
-            self._answer(200, b"fine")
-        elif self.path.startswith("/to?"):
-            self.send_response(302)
-            self.send_header("Location", self.path[4:])
-            self.end_headers()
-        elif self.path == "/big":
-            self._answer(200, b"x" * 5000)
-        elif self.path == "/drip":
-            self.send_response(200)
-            self.end_headers()
-            for _ in range(30):
-                self.wfile.write(b"x")
-                self.wfile.flush()
-                time.sleep(0.2)
-        else:
-            self._answer(404, b"")
-
-    def do_POST(self) -> None:
-        length = int(self.headers["Content-Length"])
-        self._answer(200, self.rfile.read(length) + self.headers["Host"].encode())
-
-    def _answer(self, status: int, body: bytes) -> None:
-        self.send_response(status)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
+def echo_with_host(request: BaseHTTPRequestHandler) -> None:
+    """Answer the posted body followed by the Host header the server received."""
+    body = request.rfile.read(int(request.headers["Content-Length"]))
+    answer(body + request.headers["Host"].encode())(request)
 
 
 @pytest.fixture
 def local() -> Iterator[str]:
-    """A plain-HTTP server on loopback; its base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-
-
-@pytest.fixture
-def loopback_allowed(settings) -> None:
-    """As a developer's machine may configure it: http, and loopback allowed."""
-    settings.DETECTOR_OUTBOUND_ALLOW_HTTP = True
-    settings.DETECTOR_OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+    """``/ok`` answers, ``/to?u`` redirects to ``u``, ``/big`` and ``/drip`` misbehave."""
+    routes = {
+        "GET /ok": answer(b"fine"),
+        "GET /big": answer(b"x" * 5000),
+        "GET /drip": drip(b"x", times=30, pause=0.2),
+        "POST /echo": echo_with_host,
+    }
+    with local_server(routes) as url:
+        yield url
 
 
 def get(url: str, **options: float) -> outbound.Response:

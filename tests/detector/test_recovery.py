@@ -1,6 +1,5 @@
 """Restarting stuck detections: the sweeper, hand-backs after outages, new runs."""
 
-import json
 from datetime import timedelta
 
 import pytest
@@ -17,6 +16,7 @@ from detector.models import Detection
 from inference import chunk_store
 from inference.tasks import score_chunks
 from tests.factories import DetectionFactory
+from tests.support import queued_runs
 
 pytestmark = pytest.mark.django_db
 
@@ -27,18 +27,6 @@ def age(detection: Detection, seconds: int) -> None:
     Detection.objects.filter(pk=detection.pk).update(
         updated_at=timezone.now() - timedelta(seconds=seconds)
     )
-
-
-def queued_runs() -> list[tuple[str, int]]:
-    """(request id, run) of the prepare_audio messages waiting in the real broker."""
-    messages = chunk_store.client().lrange("preprocess", 0, -1)
-    runs = []
-    for message in messages:
-        request_id, generation = json.loads(message)["headers"]["argsrepr"][1:-1].split(
-            ", "
-        )
-        runs.append((request_id.strip("'"), int(generation)))
-    return runs
 
 
 def test_sweep_requeues_old_pending_and_restarts_stalled(settings) -> None:

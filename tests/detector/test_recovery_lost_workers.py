@@ -14,8 +14,8 @@ from detector.models import Detection
 from inference import chunk_store
 from inference import claims
 from inference import heartbeat
-from tests.detector.test_recovery import queued_runs
 from tests.factories import DetectionFactory
+from tests.support import queued_runs
 
 pytestmark = pytest.mark.django_db
 

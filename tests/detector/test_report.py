@@ -14,11 +14,11 @@ from detector.custody import DetectionEvent
 from detector.models import Detection
 from detector.report import service
 from detector.report.model_facts import facts_for
-from detector.reviews.models import ReviewerLabel
 from tests.detector.reporting import FILE_NAME
 from tests.detector.reporting import MODEL
 from tests.detector.reporting import complete
 from tests.detector.reporting import upload
+from tests.factories import ReviewerLabelFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -51,8 +51,8 @@ def test_report_pdf_holds_the_evidence(
 ) -> None:
     """The PDF names the file, its hash, the model, the verdict, chunks and custody."""
     detection = complete(upload(alice_client))
-    ReviewerLabel.objects.create(
-        detection=detection, reviewer=alice, label="synthetic", comment="Cloned voice."
+    ReviewerLabelFactory(
+        detection=detection, label="synthetic", comment="Cloned voice."
     )
     response = alice_client.get(
         report_url(detection, "pdf"), HTTP_ACCEPT="application/pdf"

@@ -12,19 +12,6 @@ from tests.factories import ReviewerLabelFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def olga(db: None) -> User:
-    """A staff operator."""
-    return User.objects.create_superuser("olga", "olga@example.com", "pw-olga-12345")
-
-
-@pytest.fixture
-def operator_client(client: Client, olga: User) -> Client:
-    """Olga, logged in to the admin."""
-    client.force_login(olga)
-    return client
-
-
 def change_form(client: Client, detection: Detection) -> dict[str, object]:
     """The change form's management data, as the browser would post it."""
     page = client.get(f"/admin/detector/detection/{detection.pk}/change/")

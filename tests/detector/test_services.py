@@ -4,10 +4,10 @@ import pytest
 from django.utils import timezone
 
 from detector import services
-from detector.models import Chunk
 from detector.models import Detection
 from inference import chunk_store
 from inference.chunking import ChunkSpan
+from tests.factories import ChunkFactory
 from tests.factories import DetectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -161,14 +161,7 @@ def test_record_scores_ignores_finished_detection() -> None:
 def test_requeue_restarts_failed_detection() -> None:
     """The operator's re-queue resets a failed detection to pending."""
     detection = DetectionFactory(status=Status.FAILED, error_message="boom", attempts=3)
-    Chunk.objects.create(
-        detection=detection,
-        index=0,
-        start_seconds=0,
-        end_seconds=4,
-        speech_ratio=1,
-        has_speech=True,
-    )
+    ChunkFactory(detection=detection)
     assert services.requeue_detection(detection)
     detection.refresh_from_db()
     assert (detection.status, detection.attempts, detection.error_message) == (

@@ -6,9 +6,9 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from detector.models import Chunk
 from detector.models import Detection
 from tests.factories import AudioFileFactory
+from tests.factories import ChunkFactory
 from tests.factories import DetectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -65,23 +65,8 @@ def test_status_of_processing_detection_shows_partial_map(
         status=Detection.Status.PROCESSING,
         chunk_count=2,
     )
-    Chunk.objects.create(
-        detection=detection,
-        index=0,
-        start_seconds=0,
-        end_seconds=4,
-        speech_ratio=0.9,
-        has_speech=True,
-        score=0.2,
-    )
-    Chunk.objects.create(
-        detection=detection,
-        index=1,
-        start_seconds=4,
-        end_seconds=6,
-        speech_ratio=0.0,
-        has_speech=False,
-    )
+    ChunkFactory(detection=detection, speech_ratio=0.9, score=0.2)
+    ChunkFactory(detection=detection, end_seconds=6, speech_ratio=0, has_speech=False)
     body = alice_client.get(status_path(detection.request_id)).json()
     assert body["chunk_predictions"]["chunk_0"]["score"] == 0.2
     assert body["chunk_predictions"]["chunk_1"] == {
@@ -124,7 +109,13 @@ def test_status_and_history_explain_an_inconclusive_verdict(
 
 
 @pytest.mark.parametrize(
-    "request_id", ["other-user", str(uuid.uuid4()), "not-a-uuid", "1' OR '1'='1"]
+    "request_id",
+    [
+        "other-user",
+        "6f1c2a9e-0000-4000-8000-000000000001",
+        "not-a-uuid",
+        "1' OR '1'='1",
+    ],
 )
 def test_status_is_404_for_foreign_unknown_and_malformed_ids(
     bob_client: APIClient, alice: User, request_id: str

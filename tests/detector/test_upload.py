@@ -1,18 +1,15 @@
 """Uploading a recording: acceptance, storage, enqueueing and refusals."""
 
 import hashlib
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from kombu import pools
 from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
 
 from accounts.models import User
 from config.celery import PREPROCESS_QUEUE
-from config.celery import app as celery_app
 from detector.models import AudioFile
 from detector.models import Detection
 from inference import chunk_store
@@ -157,23 +154,6 @@ def test_upload_throttled(
     response = upload(alice_client, wav_bytes(1.0))
     assert response.status_code == 429
     assert "Retry-After" in response
-
-
-@pytest.fixture
-def dead_broker() -> Iterator[None]:
-    """Point the Celery client at a port where no broker listens."""
-    original = celery_app.conf.broker_url
-    _use_broker("redis://127.0.0.1:1/0")
-    yield
-    _use_broker(original)
-
-
-def _use_broker(url: str) -> None:
-    celery_app.conf.broker_url = url
-    celery_app.pool.force_close_all()
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-    pools.reset()  # kombu's global pools still hold the closed connection
 
 
 @pytest.mark.django_db(transaction=True)

@@ -2,11 +2,7 @@
 
 import hashlib
 import logging
-import threading
-import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -20,6 +16,9 @@ from detector.models import Detection
 from inference import chunk_store
 from inference.tasks import prepare_audio
 from tests.audio_fixtures import wav_bytes
+from tests.support import answer
+from tests.support import drip
+from tests.support import local_server
 
 pytestmark = pytest.mark.django_db
 
@@ -27,46 +26,16 @@ UPLOAD = "/api/v1/audio/upload"
 VOICE = wav_bytes(2.0)
 
 
-class Handler(BaseHTTPRequestHandler):
-    """A recording, a redirect, a web page, a 404 and a slow drip."""
-
-    def do_GET(self) -> None:
-        if self.path == "/calls/voice%20memo.wav":
-            self._answer(200, VOICE)
-        elif self.path.startswith("/to?"):
-            self.send_response(302)
-            self.send_header("Location", self.path[4:])
-            self.end_headers()
-        elif self.path == "/page.html":
-            self._answer(200, b"<!doctype html><title>not audio</title>")
-        elif self.path == "/drip.wav":
-            self.send_response(200)
-            self.end_headers()
-            for _ in range(40):
-                self.wfile.write(VOICE[:10])
-                self.wfile.flush()
-                time.sleep(0.1)
-        else:
-            self._answer(404, b"")
-
-    def _answer(self, status: int, body: bytes) -> None:
-        self.send_response(status)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
 def server() -> Iterator[str]:
-    """A plain-HTTP server on 127.0.0.1; its base URL."""
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
+    """A recording, a redirect (``/to?u``), a web page, a 404 and a slow drip."""
+    routes = {
+        "GET /calls/voice%20memo.wav": answer(VOICE),
+        "GET /page.html": answer(b"<!doctype html><title>not audio</title>"),
+        "GET /drip.wav": drip(VOICE[:10], times=40, pause=0.1),
+    }
+    with local_server(routes) as url:
+        yield url
 
 
 @pytest.fixture

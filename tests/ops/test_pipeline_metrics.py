@@ -23,8 +23,8 @@ from tests.ops.scrape import fetch
 from tests.ops.scrape import fetch_once_moved
 from tests.ops.scrape import parse
 from tests.ops.scrape import value
-from tests.pipeline.test_pipeline import submit
-from tests.pipeline.test_pipeline import wait_for
+from tests.support import submit
+from tests.support import wait_for
 
 pytestmark = [
     pytest.mark.pipeline,

@@ -9,8 +9,8 @@ from rest_framework.test import APIClient
 
 from detector.models import Detection
 from tests.audio_fixtures import encode_wav
-from tests.pipeline.test_pipeline import submit
-from tests.pipeline.test_pipeline import wait_for
+from tests.support import submit
+from tests.support import wait_for
 
 pytestmark = [
     pytest.mark.pipeline,

@@ -13,8 +13,8 @@ from detector.models import Detection
 from tests.audio_fixtures import encode_wav
 from tests.audio_fixtures import speech
 from tests.pipeline.processes import Service
-from tests.pipeline.test_pipeline import submit
-from tests.pipeline.test_pipeline import wait_for
+from tests.support import submit
+from tests.support import wait_for
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.django_db(transaction=True)]
 

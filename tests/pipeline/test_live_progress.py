@@ -2,15 +2,15 @@
 
 import pytest
 from asgiref.sync import sync_to_async
-from channels.testing import WebsocketCommunicator
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken
 
 from accounts.models import User
-from config.asgi import application
 from tests.audio_fixtures import encode_wav
 from tests.audio_fixtures import speech
+from tests.support import DETECTIONS_SOCKET
+from tests.support import websocket
 
 pytestmark = [
     pytest.mark.pipeline,
@@ -24,12 +24,7 @@ async def test_socket_receives_progress_before_completion(
 ) -> None:
     """A three-chunk upload pushes progress batch by batch, then the completed map."""
     token = await sync_to_async(lambda: str(AccessToken.for_user(alice)))()
-    socket = WebsocketCommunicator(
-        application,
-        "/ws/v1/detections/",
-        headers=[(b"origin", b"http://testserver")],
-        subprotocols=["bearer", token],
-    )
+    socket = websocket(DETECTIONS_SOCKET, "bearer", token)
     assert (await socket.connect())[0]
     content = encode_wav(speech(10.0))
     response = await sync_to_async(alice_client.post)(

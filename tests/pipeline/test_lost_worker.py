@@ -27,8 +27,8 @@ from tests.audio_fixtures import speech
 from tests.pipeline.processes import Service
 from tests.pipeline.processes import pipeline_environment
 from tests.pipeline.processes import start_worker_process
-from tests.pipeline.test_pipeline import submit
-from tests.pipeline.test_pipeline import wait_for
+from tests.support import submit
+from tests.support import wait_for
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.django_db(transaction=True)]
 
@@ -115,5 +115,5 @@ def test_run_of_a_killed_worker_is_restarted_and_completes(
     assert detection.generation == 1
     assert len(detection.results["chunk_predictions"]) == CHUNKS
     assert chunk_store.client().keys(f"*{request_id}*") == []
-    finalize_log = workers["finalize"].text()
-    assert finalize_log.count(f"detection {request_id} completed") == 1
+    completed = f"detection {request_id} completed"
+    assert workers["finalize"].text_once_logged(completed).count(completed) == 1

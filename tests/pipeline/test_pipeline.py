@@ -1,10 +1,7 @@
 """Uploads through the API, scored by a real worker over real Redis and PostgreSQL."""
 
-import time
-
 import numpy as np
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from detector.models import Detection
@@ -15,36 +12,14 @@ from inference.tasks import prepare_audio
 from tests.audio_fixtures import encode_wav
 from tests.audio_fixtures import music
 from tests.audio_fixtures import speech
+from tests.support import submit
+from tests.support import wait_for
 
 pytestmark = [
     pytest.mark.pipeline,
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("celery_worker"),
 ]
-
-FINISHED = {Detection.Status.COMPLETED, Detection.Status.FAILED}
-
-
-def submit(client: APIClient, content: bytes, name: str = "call.wav") -> str:
-    response = client.post(
-        "/api/v1/audio/upload",
-        {"file": SimpleUploadedFile(name, content)},
-        format="multipart",
-    )
-    assert response.status_code == 202, response.content
-    return response.json()["request_id"]
-
-
-def wait_for(request_id: str, timeout: float = 90) -> Detection:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        detection = Detection.objects.select_related("audio_file").get(
-            request_id=request_id
-        )
-        if detection.status in FINISHED:
-            return detection
-        time.sleep(0.1)
-    raise AssertionError(f"{request_id} still {detection.status} after {timeout} s")
 
 
 def test_pipeline_scores_multi_chunk_recording(alice_client: APIClient) -> None:

@@ -26,8 +26,8 @@ from tests.audio_fixtures import speech
 from tests.pipeline.processes import Service
 from tests.pipeline.processes import pipeline_environment
 from tests.pipeline.processes import start_worker_process
-from tests.pipeline.test_pipeline import submit
-from tests.pipeline.test_pipeline import wait_for
+from tests.support import submit
+from tests.support import wait_for
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.django_db(transaction=True)]
 
@@ -144,8 +144,8 @@ def test_requeue_at_any_moment_gives_one_result_and_leaves_no_keys(
     assert all(chunk["score"] is not None for chunk in chunks.values())
     assert chunk_store.client().keys(f"*{request_id}*") == []
 
-    finalize_log = compose_workers["finalize"].text()
-    assert finalize_log.count(f"detection {request_id} completed") == 1
+    completed = f"detection {request_id} completed"
+    assert compose_workers["finalize"].text_once_logged(completed).count(completed) == 1
     logs = "".join(worker.text() for worker in compose_workers.values())
     assert f"detection {request_id} failed" not in logs
     assert "Traceback" not in logs

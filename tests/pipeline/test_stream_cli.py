@@ -10,9 +10,9 @@ from django.core.management import call_command
 from accounts.models import User
 from config.celery import STREAM_QUEUE
 from detector.models import Detection
-from tests.accounts.conftest import make_key
 from tests.audio_fixtures import encode_wav
 from tests.audio_fixtures import speech
+from tests.factories import ApiKeyFactory
 from tests.live_server import LiveServer
 from tests.live_server import uvicorn_server
 from tests.pipeline.processes import Service
@@ -39,7 +39,7 @@ def test_stream_file_prints_windows_then_the_verdict(
     stack: LiveServer, alice: User, tmp_path: Path
 ) -> None:
     """A 6 s file streamed at real time: provisional then full windows, then final, and a record."""
-    _, key = make_key(alice)
+    key = ApiKeyFactory(owner=alice).key
     recording = tmp_path / "call.wav"
     recording.write_bytes(encode_wav(speech(6.0)))
     output = io.StringIO()

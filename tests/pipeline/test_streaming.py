@@ -17,8 +17,8 @@ from tests.audio_fixtures import encode_wav
 from tests.audio_fixtures import speech
 from tests.detector.streaming.sockets import open_as
 from tests.detector.streaming.sockets import start
-from tests.pipeline.test_pipeline import submit
-from tests.pipeline.test_pipeline import wait_for
+from tests.support import submit
+from tests.support import wait_for
 
 pytestmark = [
     pytest.mark.pipeline,

@@ -7,19 +7,15 @@ from channels.testing import WebsocketCommunicator
 from rest_framework_simplejwt.tokens import AccessToken
 
 from accounts.models import User
-from config.asgi import application
+from tests.support import STREAM_SOCKET
+from tests.support import websocket
 
 START = {"type": "start", "sample_rate": 16000, "encoding": "pcm_s16le", "channels": 1}
 SECOND = 16000 * 2  # bytes of one second of 16 kHz mono PCM16
 
 
 def stream_socket(*subprotocols: str) -> WebsocketCommunicator:
-    return WebsocketCommunicator(
-        application,
-        "/ws/v1/stream/",
-        headers=[(b"origin", b"http://testserver")],
-        subprotocols=list(subprotocols),
-    )
+    return websocket(STREAM_SOCKET, *subprotocols)
 
 
 async def open_as(user: User) -> WebsocketCommunicator:

@@ -13,16 +13,16 @@ from detector.models import Detection
 from detector.streaming.records import NOTHING_SCORED
 from detector.streaming.slots import ALL_STREAMS_KEY
 from inference import chunk_store
-from tests.accounts.conftest import make_key
-from tests.conftest import client_for
 from tests.detector.streaming.sockets import SECOND
 from tests.detector.streaming.sockets import START
 from tests.detector.streaming.sockets import expect_end
 from tests.detector.streaming.sockets import open_as
 from tests.detector.streaming.sockets import start
 from tests.detector.streaming.sockets import stream_socket
+from tests.factories import ApiKeyFactory
 from tests.factories import AudioFileFactory
 from tests.factories import DetectionFactory
+from tests.support import client_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -39,15 +39,15 @@ async def test_stream_refuses_a_missing_credential_with_4401() -> None:
 
 async def test_stream_refuses_a_read_only_api_key(alice: User) -> None:
     """A read key may not create detections: forbidden, 4403; a read+upload key streams."""
-    _, read_key = await sync_to_async(make_key)(alice, ApiKey.Scope.READ)
-    socket = stream_socket("api-key", read_key)
+    read_key = await sync_to_async(ApiKeyFactory)(owner=alice, scope=ApiKey.Scope.READ)
+    socket = stream_socket("api-key", read_key.key)
     assert await socket.connect() == (True, "api-key")
     await socket.send_json_to(START)
     await expect_end(socket, "forbidden", 4403)
     await socket.disconnect()
 
-    _, upload_key = await sync_to_async(make_key)(alice)
-    socket = stream_socket("api-key", upload_key)
+    upload_key = await sync_to_async(ApiKeyFactory)(owner=alice)
+    socket = stream_socket("api-key", upload_key.key)
     assert (await socket.connect())[0]
     await start(socket)
     await socket.disconnect()

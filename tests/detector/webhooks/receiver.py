@@ -1,6 +1,5 @@
 """A webhook receiver on loopback that answers as a test tells it and keeps what it got."""
 
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -8,6 +7,8 @@ from dataclasses import dataclass
 from dataclasses import field
 from http.server import BaseHTTPRequestHandler
 from http.server import ThreadingHTTPServer
+
+from tests.support import serving
 
 
 @dataclass
@@ -71,13 +72,6 @@ def handler_for(receiver_ref: list[Receiver]) -> type[BaseHTTPRequestHandler]:
 @contextmanager
 def running_receiver() -> Iterator[Receiver]:
     holder: list[Receiver] = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(holder))
-    server.daemon_threads = True
-    holder.append(Receiver(server))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(handler_for(holder)) as server:
+        holder.append(Receiver(server))
         yield holder[0]
-    finally:
-        server.shutdown()
-        server.server_close()

@@ -2,23 +2,21 @@
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from accounts.models import User
 from detector.webhooks.emitting import create_deliveries
-from detector.webhooks.models import WebhookAttempt
-from tests.detector.test_admin import operator_client  # noqa: F401 - a fixture
-from tests.detector.webhooks.conftest import make_endpoint
+from tests.factories import WebhookAttemptFactory
+from tests.factories import WebhookEndpointFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_admin_shows_endpoints_without_their_secrets(
-    operator_client: Client,  # noqa: F811
+    operator_client: Client,
     alice: User,
 ) -> None:
     """The endpoint list and page show the URL, never the secret; no add, no edit."""
-    endpoint = make_endpoint(alice, "https://hooks.example.com/in")
+    endpoint = WebhookEndpointFactory(owner=alice)
     listing = operator_client.get("/admin/detector/webhookendpoint/")
     assert listing.status_code == 200
     assert b"https://hooks.example.com/in" in listing.content
@@ -32,18 +30,14 @@ def test_admin_shows_endpoints_without_their_secrets(
 
 
 def test_admin_shows_a_delivery_with_its_attempts(
-    operator_client: Client,  # noqa: F811
+    operator_client: Client,
     alice: User,
 ) -> None:
     """A delivery's page lists each attempt: status code and error."""
-    endpoint = make_endpoint(alice, "https://hooks.example.com/in")
+    endpoint = WebhookEndpointFactory(owner=alice)
     (delivery,) = create_deliveries([endpoint], "batch.completed", {})
-    WebhookAttempt.objects.create(
-        delivery=delivery,
-        attempted_at=timezone.now(),
-        status_code=503,
-        latency_ms=12,
-        error="The receiver answered HTTP 503.",
+    WebhookAttemptFactory(
+        delivery=delivery, status_code=503, error="The receiver answered HTTP 503."
     )
     page = operator_client.get(f"/admin/detector/webhookdelivery/{delivery.pk}/change/")
     assert page.status_code == 200

@@ -9,8 +9,8 @@ from accounts.models import User
 from detector.webhooks import delivery as delivery_service
 from detector.webhooks.models import WebhookDelivery
 from detector.webhooks.models import WebhookEndpoint
-from tests.detector.webhooks.conftest import make_endpoint
 from tests.detector.webhooks.receiver import Receiver
+from tests.factories import WebhookEndpointFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -94,8 +94,8 @@ def test_patch_changes_fields_and_reenabling_clears_the_reason(
     alice: User, alice_client: APIClient
 ) -> None:
     """PATCH url, events, enabled, description; PUT is not offered."""
-    endpoint = make_endpoint(
-        alice, PUBLIC_URL, enabled=False, disabled_reason="410 Gone"
+    endpoint = WebhookEndpointFactory(
+        owner=alice, url=PUBLIC_URL, enabled=False, disabled_reason="410 Gone"
     )
     response = alice_client.patch(
         path(endpoint),
@@ -118,7 +118,7 @@ def test_delete_removes_the_endpoint_and_its_deliveries(
     alice: User, alice_client: APIClient
 ) -> None:
     """204, then 404; its deliveries go with it."""
-    endpoint = make_endpoint(alice, PUBLIC_URL)
+    endpoint = WebhookEndpointFactory(owner=alice, url=PUBLIC_URL)
     alice_client.post(path(endpoint, "test"))
     assert alice_client.delete(path(endpoint)).status_code == 204
     assert alice_client.get(path(endpoint)).status_code == 404
@@ -129,7 +129,7 @@ def test_rotate_secret_keeps_the_old_one_for_the_grace_period(
     alice: User, alice_client: APIClient
 ) -> None:
     """A new secret; the previous one is kept and expires after the grace period."""
-    endpoint = make_endpoint(alice, PUBLIC_URL)
+    endpoint = WebhookEndpointFactory(owner=alice, url=PUBLIC_URL)
     response = alice_client.post(path(endpoint, "rotate-secret"))
     assert response.status_code == 200
     body = response.json()
@@ -144,7 +144,9 @@ def test_test_event_is_sent_and_its_attempt_listed(
     alice: User, alice_client: APIClient, receiver: Receiver
 ) -> None:
     """POST .../test queues webhook.test; its signed attempt shows under deliveries."""
-    endpoint = make_endpoint(alice, receiver.url, events=["batch.completed"])
+    endpoint = WebhookEndpointFactory(
+        owner=alice, url=receiver.url, events=["batch.completed"]
+    )
     response = alice_client.post(path(endpoint, "test"))
     assert response.status_code == 202
     queued = response.json()
@@ -172,7 +174,7 @@ def test_test_events_are_throttled(
 ) -> None:
     """The test action cannot be used to flood a third party: 429 past the rate."""
     monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, "webhook_test", "2/min")
-    endpoint = make_endpoint(alice, PUBLIC_URL)
+    endpoint = WebhookEndpointFactory(owner=alice, url=PUBLIC_URL)
     codes = [alice_client.post(path(endpoint, "test")).status_code for _ in range(3)]
     assert codes == [202, 202, 429]
 
@@ -181,7 +183,7 @@ def test_deliveries_are_paginated_newest_first(
     alice: User, alice_client: APIClient
 ) -> None:
     """Pages of deliveries, the most recent first."""
-    endpoint = make_endpoint(alice, PUBLIC_URL)
+    endpoint = WebhookEndpointFactory(owner=alice, url=PUBLIC_URL)
     ids = [alice_client.post(path(endpoint, "test")).json()["id"] for _ in range(3)]
     page = alice_client.get(path(endpoint, "deliveries") + "?page_size=2").json()
     assert page["count"] == 3
@@ -204,7 +206,7 @@ def test_another_users_endpoint_is_not_found(
     alice: User, bob_client: APIClient, method: str, action: str
 ) -> None:
     """Bob cannot see, change, test or read the secret of alice's endpoint: 404."""
-    endpoint = make_endpoint(alice, PUBLIC_URL)
+    endpoint = WebhookEndpointFactory(owner=alice, url=PUBLIC_URL)
     response = getattr(bob_client, method)(path(endpoint, action))
     assert response.status_code == 404
     assert response.json() == {"detail": "You have no webhook endpoint with this id."}

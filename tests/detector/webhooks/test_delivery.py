@@ -18,9 +18,9 @@ from detector.webhooks.emitting import create_deliveries
 from detector.webhooks.models import WebhookDelivery
 from detector.webhooks.models import WebhookEndpoint
 from detector.webhooks.schedule import JITTER
-from tests.detector.webhooks.conftest import make_endpoint
 from tests.detector.webhooks.receiver import Receiver
 from tests.detector.webhooks.receiver import Reply
+from tests.factories import WebhookEndpointFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -170,7 +170,9 @@ def test_address_that_turns_private_is_refused_at_delivery(
 ) -> None:
     """DNS rebinding: the name resolved publicly at registration, privately now."""
     port = receiver.url.split(":")[2].split("/")[0]
-    endpoint = make_endpoint(alice, f"http://hooks.example.test:{port}/hook")
+    endpoint = WebhookEndpointFactory(
+        owner=alice, url=f"http://hooks.example.test:{port}/hook"
+    )
     real = socket.getaddrinfo
 
     def rebound(host: str, *args: object, **kwargs: object) -> list:

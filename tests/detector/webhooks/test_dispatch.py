@@ -13,7 +13,7 @@ from detector.webhooks.models import WebhookDelivery
 from detector.webhooks.queueing import dispatch_due
 from detector.webhooks.tasks import dispatch_webhooks
 from inference import chunk_store
-from tests.detector.webhooks.conftest import make_endpoint
+from tests.factories import WebhookEndpointFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ def test_dispatcher_queues_due_deliveries_once_until_their_lease_ends(
     alice: User,
 ) -> None:
     """Due and unqueued: queued; queued: left alone; lease over: queued again."""
-    endpoint = make_endpoint(alice, "https://hooks.example.com/in")
+    endpoint = WebhookEndpointFactory(owner=alice)
     (delivery,) = create_deliveries([endpoint], "batch.completed", {})
     assert dispatch_due() == 0  # its creation queued it already
     WebhookDelivery.objects.filter(pk=delivery.pk).update(queued_until=None)
@@ -41,7 +41,7 @@ def test_dispatcher_queues_due_deliveries_once_until_their_lease_ends(
 
 def test_dispatcher_leaves_future_and_finished_deliveries(alice: User) -> None:
     """Not yet due, succeeded or abandoned: nothing to queue."""
-    endpoint = make_endpoint(alice, "https://hooks.example.com/in")
+    endpoint = WebhookEndpointFactory(owner=alice)
     future, done = create_deliveries([endpoint, endpoint], "batch.completed", {})
     WebhookDelivery.objects.filter(pk=future.pk).update(
         queued_until=None, next_attempt_at=timezone.now() + timedelta(minutes=5)

@@ -11,9 +11,8 @@ from detector.models import Detection
 from detector.webhooks import emit
 from detector.webhooks.models import WebhookDelivery
 from inference.chunking import ChunkSpan
-from tests.detector.test_upload import dead_broker  # noqa: F401 - a fixture
-from tests.detector.webhooks.conftest import make_endpoint
 from tests.factories import DetectionFactory
+from tests.factories import WebhookEndpointFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,10 +34,15 @@ def test_completed_detection_reaches_each_subscribed_endpoint_once(
     alice: User, bob: User, alice_client: APIClient, django_capture_on_commit_callbacks
 ) -> None:
     """Subscribed and enabled: one delivery each; unsubscribed, disabled, bob's: none."""
-    subscribed = [make_endpoint(alice, URL), make_endpoint(alice, URL + "2")]
-    make_endpoint(alice, URL, events=["detection.failed", "batch.completed"])
-    make_endpoint(alice, URL, enabled=False)
-    make_endpoint(bob, URL)
+    subscribed = [
+        WebhookEndpointFactory(owner=alice, url=URL),
+        WebhookEndpointFactory(owner=alice, url=URL + "2"),
+    ]
+    WebhookEndpointFactory(
+        owner=alice, url=URL, events=["detection.failed", "batch.completed"]
+    )
+    WebhookEndpointFactory(owner=alice, url=URL, enabled=False)
+    WebhookEndpointFactory(owner=bob, url=URL)
     detection = DetectionFactory(
         audio_file__user=alice, status="processing", started_at=timezone.now()
     )
@@ -58,7 +62,7 @@ def test_completed_detection_reaches_each_subscribed_endpoint_once(
 
 def test_failed_detection_emits_detection_failed(alice: User) -> None:
     """Failing a detection queues detection.failed with its error message."""
-    make_endpoint(alice, URL, events=["detection.failed"])
+    WebhookEndpointFactory(owner=alice, url=URL, events=["detection.failed"])
     detection = DetectionFactory(audio_file__user=alice, status="processing")
     services.fail_detection(str(detection.request_id), "The file is broken.")
     (delivery,) = WebhookDelivery.objects.all()
@@ -71,7 +75,7 @@ def test_emit_inside_a_rolled_back_transaction_leaves_nothing(
     alice: User, django_capture_on_commit_callbacks
 ) -> None:
     """No delivery and no message exist for work that never committed."""
-    make_endpoint(alice, URL)
+    WebhookEndpointFactory(owner=alice, url=URL)
     with (
         django_capture_on_commit_callbacks() as queued,
         pytest.raises(RuntimeError),
@@ -85,7 +89,7 @@ def test_emit_inside_a_rolled_back_transaction_leaves_nothing(
 
 def test_emit_carries_a_producers_payload(alice: User) -> None:
     """batch.completed (or any event) is sent as given, in the spec's envelope."""
-    make_endpoint(alice, URL, events=["batch.completed"])
+    WebhookEndpointFactory(owner=alice, url=URL, events=["batch.completed"])
     emit(alice.pk, "batch.completed", {"batch_id": "b-1", "counts": {"completed": 3}})
     (delivery,) = WebhookDelivery.objects.all()
     assert delivery.payload["data"] == {"batch_id": "b-1", "counts": {"completed": 3}}
@@ -99,7 +103,7 @@ def test_emit_while_redis_is_down_leaves_the_row_for_the_dispatcher(
     alice: User,
 ) -> None:
     """The broker refuses: the delivery stays pending with no message claimed."""
-    make_endpoint(alice, URL)
+    WebhookEndpointFactory(owner=alice, url=URL)
     emit(alice.pk, "detection.completed", {"request_id": "r"})
     (delivery,) = WebhookDelivery.objects.all()
     assert delivery.status == WebhookDelivery.Status.PENDING

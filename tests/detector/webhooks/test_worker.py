@@ -11,9 +11,9 @@ from accounts.models import User
 from detector.webhooks import emit
 from detector.webhooks.models import WebhookDelivery
 from detector.webhooks.queueing import dispatch_due
-from tests.detector.webhooks.conftest import make_endpoint
 from tests.detector.webhooks.receiver import Receiver
 from tests.detector.webhooks.receiver import Reply
+from tests.factories import WebhookEndpointFactory
 from tests.pipeline.processes import Service
 from tests.pipeline.processes import pipeline_environment
 from tests.pipeline.processes import start_worker_process
@@ -39,7 +39,7 @@ def test_worker_delivers_an_event_and_its_retry(
     alice: User, receiver: Receiver, webhooks_worker: Service
 ) -> None:
     """First attempt 500; the dispatcher queues the retry; the worker's second is 200."""
-    endpoint = make_endpoint(alice, receiver.url)
+    endpoint = WebhookEndpointFactory(owner=alice, url=receiver.url)
     receiver.reply = Reply(status=500)
     emit(alice.pk, "batch.completed", {"batch_id": "b-1"})
     (first,) = receiver.wait_for(1)
