@@ -36,6 +36,7 @@ from websockets.typing import Subprotocol
 from bench.services import PrivatePostgres
 from bench.services import PrivateRedis
 from bench.services import free_port
+from config import roles
 
 ROOT = Path(__file__).resolve().parents[1]
 FINAL_EVENTS = ("detection.completed", "detection.failed")
@@ -198,7 +199,7 @@ class Stack:
 
     def role_pid(self, role: str) -> int:
         """The pid of a role's main process (``web``, ``preprocess``, ``inference0``…)."""
-        marker = "config.asgi:application" if role == "web" else f"{role}@%h"
+        marker = roles.ASGI_APPLICATION if role == "web" else roles.node_name(role)
         for entry in Path("/proc").iterdir():
             if not entry.name.isdigit():
                 continue

@@ -6,12 +6,14 @@ from pathlib import Path
 import pytest
 import redis
 from django.conf import settings
+from django.test import Client
 from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.models import User
 from inference import chunk_store
+from tests import xdist_redis
 from tests.factories import UserFactory
+from tests.support import client_for
 
 
 @pytest.fixture(autouse=True)
@@ -35,7 +37,8 @@ def _flush_test_redis(redis_client: redis.Redis) -> None:
 @pytest.fixture(autouse=True)
 def _clean_redis() -> Iterator[None]:
     """Each test starts with an empty test Redis database (throttles, chunks, queues)."""
-    assert settings.REDIS_URL.endswith("/15"), "tests must run on Redis database 15"
+    database = int(settings.REDIS_URL.rpartition("/")[2])
+    assert database in xdist_redis.DATABASES, "tests must run on Redis database 12-15"
     redis_client = chunk_store.client()
     _flush_test_redis(redis_client)
     yield
@@ -66,14 +69,6 @@ def bob(db: None) -> User:
     return UserFactory(username="bob", email="bob@example.com")
 
 
-def client_for(user: User) -> APIClient:
-    client = APIClient()
-    client.credentials(
-        HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}"
-    )
-    return client
-
-
 @pytest.fixture
 def alice_client(alice: User) -> APIClient:
     """Alice's API client, authenticated with an access token."""
@@ -84,3 +79,16 @@ def alice_client(alice: User) -> APIClient:
 def bob_client(bob: User) -> APIClient:
     """Bob's API client."""
     return client_for(bob)
+
+
+@pytest.fixture
+def olga(db: None) -> User:
+    """An operator: staff and superuser."""
+    return UserFactory(username="olga", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def operator_client(client: Client, olga: User) -> Client:
+    """Olga, logged in to the admin."""
+    client.force_login(olga)
+    return client

@@ -2,7 +2,6 @@
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -15,17 +14,17 @@ import redis
 from django.conf import settings
 from django.db import connection
 
+from bench.services import free_port
+from config import roles
+from config.celery import FINALIZE_QUEUE
+from config.celery import INFERENCE_QUEUE
+from config.celery import PREPROCESS_QUEUE
+from config.celery import STREAM_QUEUE
 from inference.offline_model import save_random_checkpoint
 from inference.training.coverage import declared_coverage
+from tests.xdist_redis import platform_redis_url
 
 ROOT = Path(__file__).resolve().parents[2]
-BROWSER_REDIS_URL = "redis://127.0.0.1:6379/13"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def demo_checkpoint(directory: Path) -> Path:
@@ -66,10 +65,10 @@ def platform_url(
     environment = {
         **os.environ,
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
-        "REDIS_URL": BROWSER_REDIS_URL,
+        "REDIS_URL": platform_redis_url(settings.REDIS_URL),
         "DETECTOR_MODEL": str(demo_checkpoint(workdir / "model")),
         "DETECTOR_BATCH_SIZE": "1",
-        "DETECTOR_CPU_OPTIMIZE": "false",
+        "DETECTOR_SCORING_PATH": "fp32",
         "MEDIA_ROOT": str(workdir / "media"),
         "STATIC_ROOT": str(workdir / "static"),
         "LOG_LEVEL": "WARNING",
@@ -80,46 +79,21 @@ def platform_url(
         env=environment,
         check=True,
     )
-    celery = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "config",
-        "worker",
-        "-c",
-        "1",
-        "-l",
-        "warning",
-    ]
-    commands = [
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "config.asgi:application",
-            "--port",
-            str(port),
-        ],
-        [
-            *celery,
-            "-Q",
-            "stream,preprocess,inference,finalize",
-            "-n",
-            f"browser-{port}@%h",
-        ],
-    ]
-    logs = [
-        (workdir / f"process-{index}.log").open("wb") for index in range(len(commands))
-    ]
+    queues = [STREAM_QUEUE, PREPROCESS_QUEUE, INFERENCE_QUEUE, FINALIZE_QUEUE]
+    launches = [roles.web(port=port), roles.worker(f"browser-{port}", queues)]
+    logs = [(workdir / f"{launch.name}.log").open("wb") for launch in launches]
     processes = [
         subprocess.Popen(
-            command, cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT
+            launch.command,
+            cwd=ROOT,
+            env=launch.environment(environment),
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
-        for command, log in zip(commands, logs, strict=True)
+        for launch, log in zip(launches, logs, strict=True)
     ]
     url = f"http://127.0.0.1:{port}"
-    browser_redis = redis.Redis.from_url(BROWSER_REDIS_URL)
+    browser_redis = redis.Redis.from_url(environment["REDIS_URL"])
     browser_redis.flushdb()
     try:
         wait_until_serving(f"{url}/api/v1/schema/", processes)

@@ -6,7 +6,7 @@ a backoff, and the others keep serving.
 
 import os
 import shutil
-import sys
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -14,29 +14,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.core.management.base import CommandParser
 
-from config.celery import INFERENCE_QUEUE
-from config.celery import STREAM_QUEUE
+from config import roles
 from config.supervisor import Role
 from config.supervisor import Supervisor
 from detector.report.model_facts import serving_facts
-
-# tcmalloc keeps batched inference from slowing down under glibc's malloc.
-ALLOCATORS = (
-    "/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4",
-    "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2",
-)
-
-
-def celery(*arguments: str) -> list[str]:
-    return [sys.executable, "-m", "celery", "-A", "config", *arguments]
-
-
-def inference_environment(device: str) -> dict[str, str]:
-    environment = {**os.environ, "DETECTOR_DEVICE": device}
-    allocator = next((path for path in ALLOCATORS if Path(path).exists()), None)
-    if allocator:
-        environment["LD_PRELOAD"] = allocator
-    return environment
 
 
 def metrics_environment(state: Path, name: str, offset: int) -> dict[str, str]:
@@ -45,27 +26,30 @@ def metrics_environment(state: Path, name: str, offset: int) -> dict[str, str]:
     shutil.rmtree(directory, ignore_errors=True)
     directory.mkdir(parents=True)
     base = settings.DETECTOR_WORKER_METRICS_PORT
-    return {
-        "PROMETHEUS_MULTIPROC_DIR": str(directory),
-        "DETECTOR_WORKER_METRICS_PORT": str(base + offset if base else 0),
-    }
+    return roles.metrics_variables(directory, base + offset if base else 0)
 
 
-def worker_role(
-    state: Path,
-    queue: str,
-    offset: int,
-    environment: dict[str, str],
-    name: str | None = None,
-) -> Role:
-    """A one-process worker on ``queue``, its metrics emptied before every start."""
-    name = name or queue
-    command = celery("worker", "-Q", queue, "-c", "1", "-n", f"{name}@%h", "-l", "info")
-    return Role(
-        name,
-        command,
-        lambda: {**environment, **metrics_environment(state, name, offset)},
-    )
+def role_environment(
+    launch: roles.Launch, state: Path, offset: int | None
+) -> dict[str, str]:
+    """Called before every start: a restarted worker's metrics start empty too."""
+    if offset is None:  # the web and beat keep no worker metrics
+        return launch.environment()
+    return {**launch.environment(), **metrics_environment(state, launch.name, offset)}
+
+
+def supervised(launches: list[roles.Launch], state: Path) -> list[Role]:
+    """The supervisor's roles; the workers take the metrics ports in turn."""
+    workers = (launch for launch in launches if launch.queues)
+    offsets = {launch.name: offset for offset, launch in enumerate(workers)}
+    return [
+        Role(
+            launch.name,
+            launch.command,
+            partial(role_environment, launch, state, offsets.get(launch.name)),
+        )
+        for launch in launches
+    ]
 
 
 def model_line() -> str:
@@ -116,49 +100,14 @@ class Command(BaseCommand):
         state_dir: Path,
         **options: Any,
     ) -> None:
-        state = state_dir
-        state.mkdir(parents=True, exist_ok=True)
-        roles = [
-            Role(
-                "web",
-                [
-                    sys.executable,
-                    "-m",
-                    "uvicorn",
-                    "config.asgi:application",
-                    "--host",
-                    host,
-                    "--port",
-                    str(port),
-                    # Empty: forwarded headers are ignored (uvicorn's default trusts loopback).
-                    "--forwarded-allow-ips",
-                    ",".join(settings.DETECTOR_TRUSTED_PROXIES),
-                ],
-                lambda: dict(os.environ),
-            ),
-            worker_role(state, "preprocess", 0, dict(os.environ)),
-            # Results and the sweeper: never behind the recordings waiting to decode.
-            worker_role(state, "finalize", 1, dict(os.environ)),
-            # Requests to webhook receivers: a slow one never delays results.
-            worker_role(state, "webhooks", 2, dict(os.environ)),
-            Role(
-                "beat",
-                celery("beat", "-s", str(state / "celerybeat-schedule"), "-l", "info"),
-                lambda: dict(os.environ),
-            ),
-        ]
-        # Live streams' windows first: one model process serves both queues,
-        # since a second one would halve each one's share of a small machine.
-        roles += [
-            worker_role(
-                state,
-                f"{STREAM_QUEUE},{INFERENCE_QUEUE}",
-                3 + number,
-                inference_environment(device.strip()),
-                name=f"inference{number}",
-            )
-            for number, device in enumerate(devices.split(","))
-        ]
+        state_dir.mkdir(parents=True, exist_ok=True)
+        launches = roles.all_roles(
+            host,
+            port,
+            [device.strip() for device in devices.split(",")],
+            state_dir / "celerybeat-schedule",
+            settings.DETECTOR_TRUSTED_PROXIES,
+        )
         self.stdout.write(model_line())
         self.stdout.write(
             self.style.SUCCESS(
@@ -166,7 +115,7 @@ class Command(BaseCommand):
                 "exits is restarted)"
             )
         )
-        Supervisor(roles, report=self.report).run()
+        Supervisor(supervised(launches, state_dir), report=self.report).run()
 
     def report(self, line: str) -> None:
         self.stdout.write(line)
