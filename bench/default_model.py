@@ -1,8 +1,8 @@
 """The default model's figures on this machine: throughput, held-out EER, build time.
 
 Run with ``python -m bench.default_model`` after ``make model``. Throughput is
-scored the way the workers score (same batch size and CPU speed-ups), on
-4-second chunks; the EER is recomputed from the held-out score file.
+scored the way the workers score (same batch size and scoring path), on
+4-second chunks (``bench.scoring_paths`` compares every path); the EER is recomputed from the held-out score file.
 """
 
 import json
@@ -30,18 +30,23 @@ def speech_like_chunks(count: int) -> list[np.ndarray]:
     ]
 
 
-def throughput(batch_size: int, *, optimize: bool) -> float:
-    """Seconds of audio scored per wall-clock second."""
+def throughput(batch_size: int, scoring_path: str) -> tuple[float, str]:
+    """Seconds of audio scored per wall-clock second, and the path that scored them."""
     from inference.model import load_detector
 
     detector = load_detector(
-        str(CHECKPOINT), None, torch.device("cpu"), batch_size, optimize=optimize
+        str(CHECKPOINT),
+        None,
+        torch.device("cpu"),
+        batch_size,
+        scoring_path=scoring_path,
     )
     chunks = speech_like_chunks(CHUNKS)
     detector.score(chunks[:batch_size])
     started = time.perf_counter()
     detector.score(chunks)
-    return 4.0 * CHUNKS / (time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    return 4.0 * CHUNKS / seconds, detector.scoring_path.name
 
 
 def pooled_eers(record: dict) -> dict[str, tuple[float, float]]:
@@ -60,19 +65,20 @@ def main() -> None:
     from django.conf import settings
 
     batch = settings.DETECTOR_BATCH_SIZE
-    optimize = settings.DETECTOR_CPU_OPTIMIZE
+    requested = settings.DETECTOR_SCORING_PATH
     build = json.loads((CHECKPOINT / "build_info.json").read_text())
     print(
         f"checkpoint: {CHECKPOINT} "
         f"({build['detector_name']} {build['detector_version']})"
     )
     print(f"torch threads: {torch.get_num_threads()}")
+    figure, path = throughput(batch, requested)
     print(
-        f"throughput at batch {batch} (CPU speed-ups {'on' if optimize else 'off'}): "
-        f"{throughput(batch, optimize=optimize):.1f} s of audio per second"
+        f"throughput at batch {batch} (scoring path {requested}: {path}): "
+        f"{figure:.1f} s of audio per second"
     )
-    if optimize:
-        print(f"  without speed-ups: {throughput(batch, optimize=False):.1f}")
+    if path != "fp32":
+        print(f"  in fp32: {throughput(batch, 'fp32')[0]:.1f}")
     print("grouped cross-validation, pooled EER (MFCC+LR baseline):")
     for kind, (model, baseline) in pooled_eers(build).items():
         print(f"  {kind:<10} {100 * model:6.2f} %  ({100 * baseline:.2f} %)")

@@ -425,8 +425,10 @@ DETECTOR_MODEL = env.str(
 DETECTOR_MODEL_REVISION = env.str("DETECTOR_MODEL_REVISION", default="") or None
 DETECTOR_DEVICE = env.str("DETECTOR_DEVICE", default="")  # "" = cuda:0 if present
 DETECTOR_BATCH_SIZE = env.int("DETECTOR_BATCH_SIZE", default=8)
-# int8 Linear layers and a bf16 front-end on CPU: about twice the throughput.
-DETECTOR_CPU_OPTIMIZE = env.bool("DETECTOR_CPU_OPTIMIZE", default=True)
+# How the worker scores (inference/scoring_paths.py): "auto" takes the fastest path
+# within 0.01 of fp32 on reference chunks; or force one: fp32, int8, int8-bf16
+# (CPU), fp16, bf16 (CUDA).
+DETECTOR_SCORING_PATH = env.str("DETECTOR_SCORING_PATH", default="auto")
 DETECTOR_TORCH_THREADS = env.int(
     "DETECTOR_TORCH_THREADS", default=0
 )  # 0 = torch's choice

@@ -11,6 +11,7 @@ import hashlib
 import json
 import logging
 import time
+from collections.abc import Callable
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,14 +24,19 @@ from django.conf import settings
 from transformers import AutoFeatureExtractor
 from transformers import AutoModelForAudioClassification
 from transformers import FeatureExtractionMixin
+from transformers import PreTrainedConfig
 from transformers import PreTrainedModel
 
 from detector.verdict import VerdictPolicy
 from inference import metrics
 from inference import model_status
-from inference.acceleration import optimize_for_cpu
 from inference.chunking import SAMPLE_RATE
 from inference.exceptions import ModelConfigurationError
+from inference.scoring_paths import FP32
+from inference.scoring_paths import ScoringPath
+from inference.scoring_paths import choose_fastest
+from inference.scoring_paths import reference_chunks
+from inference.scoring_paths import requested_paths
 from inference.selftest import SelfTestError
 from inference.selftest import run_self_test
 
@@ -86,32 +92,36 @@ class DetectorModel:
         thresholds: VerdictPolicy | None,
         device: torch.device,
         batch_size: int,
+        scoring_path: ScoringPath = FP32,
     ) -> None:
-        self.model = model.to(device).eval()  # type: ignore[arg-type]
+        self.model = scoring_path.prepare(model.to(device).eval())  # type: ignore[arg-type]
         self.feature_extractor = feature_extractor
         self.fake_index = resolve_fake_index(model.config.id2label)
         self.identity = identity
         self.thresholds = thresholds
         self.device = device
         self.batch_size = batch_size
+        self.scoring_path = scoring_path
+        # Largest score difference from fp32 on the reference chunks; None: not measured.
+        self.scoring_path_difference: float | None = (
+            0.0 if scoring_path is FP32 else None
+        )
+
+    def using(self, scoring_path: ScoringPath) -> "DetectorModel":
+        """This fp32 detector scoring through another path (this one stays as it is)."""
+        return DetectorModel(
+            self.model,  # type: ignore[arg-type]
+            self.feature_extractor,
+            self.identity,
+            self.thresholds,
+            self.device,
+            self.batch_size,
+            scoring_path,
+        )
 
     def score(self, chunks: Sequence[np.ndarray]) -> list[float]:
-        """Probability that each chunk (16 kHz mono samples) is fake.
-
-        Batches hold chunks of one length only: padding would leak into
-        WavLM's group-normalised front-end and shift the shorter chunk's score.
-        """
-        by_length: dict[int, list[int]] = {}
-        for position, chunk in enumerate(chunks):
-            by_length.setdefault(len(chunk), []).append(position)
-        scores = [0.0] * len(chunks)
-        for positions in by_length.values():
-            for start in range(0, len(positions), self.batch_size):
-                batch = positions[start : start + self.batch_size]
-                probabilities = self._score_batch([chunks[p] for p in batch])
-                for position, probability in zip(batch, probabilities, strict=True):
-                    scores[position] = probability
-        return scores
+        """Probability that each chunk (16 kHz mono samples) is fake."""
+        return score_in_batches(chunks, self.batch_size, self._score_batch)
 
     def _score_batch(self, batch: Sequence[np.ndarray]) -> list[float]:
         features = self.feature_extractor(  # type: ignore[operator]
@@ -119,10 +129,33 @@ class DetectorModel:
             sampling_rate=SAMPLE_RATE,
             return_tensors="pt",
         )
-        with torch.inference_mode():
+        with torch.inference_mode(), self.scoring_path.context(self.device.type):
             logits = self.model(**features.to(self.device)).logits
             probabilities = torch.softmax(logits.float(), dim=-1)[:, self.fake_index]
         return [float(p) for p in probabilities.cpu()]
+
+
+def score_in_batches(
+    chunks: Sequence[np.ndarray],
+    batch_size: int,
+    score_batch: Callable[[list[np.ndarray]], list[float]],
+) -> list[float]:
+    """Scores in input order, from batches that hold chunks of one length only.
+
+    Padding would leak into WavLM's group-normalised front-end and shift the
+    shorter chunk's score.
+    """
+    by_length: dict[int, list[int]] = {}
+    for position, chunk in enumerate(chunks):
+        by_length.setdefault(len(chunk), []).append(position)
+    scores = [0.0] * len(chunks)
+    for positions in by_length.values():
+        for start in range(0, len(positions), batch_size):
+            batch = positions[start : start + batch_size]
+            probabilities = score_batch([chunks[p] for p in batch])
+            for position, probability in zip(batch, probabilities, strict=True):
+                scores[position] = probability
+    return scores
 
 
 def as_float(chunk: np.ndarray) -> np.ndarray:
@@ -138,12 +171,13 @@ def load_detector(
     device: torch.device,
     batch_size: int,
     *,
-    optimize: bool = False,
+    scoring_path: str = FP32.name,
 ) -> DetectorModel:
     """Load a checkpoint from a directory or the hub cache (never downloading here).
 
-    ``optimize`` applies the CPU speed-ups of ``inference.acceleration``
-    unless the checkpoint sets ``detector_cpu_fast_path`` to false.
+    ``scoring_path`` names a path of ``inference.scoring_paths`` or is ``auto``
+    (the fastest within tolerance of fp32). A checkpoint that sets
+    ``detector_cpu_fast_path`` to false scores in fp32 on the CPU.
     """
     local = Path(name_or_path).is_dir()
     try:
@@ -157,15 +191,46 @@ def load_detector(
         raise ModelConfigurationError(
             f"Cannot load the detector checkpoint {name_or_path!r}: {error}"
         ) from error
-    # A checkpoint whose build measured the fast path too far from fp32 opts out.
-    fast_path = bool(getattr(model.config, "detector_cpu_fast_path", True))
-    if optimize and fast_path and device.type == "cpu":
-        model = optimize_for_cpu(model)
+    candidates, reason = _candidate_paths(scoring_path, device, model.config)
     identity = _identity(model, name_or_path, revision, local=local)
     thresholds = _thresholds(Path(name_or_path)) if local else None
-    return DetectorModel(
-        model, feature_extractor, identity, thresholds, device, batch_size
+    detector = DetectorModel(
+        model,
+        feature_extractor,
+        identity,
+        thresholds,
+        device,
+        batch_size,
+        candidates[0] if len(candidates) == 1 else FP32,
     )
+    if len(candidates) > 1:
+        choice = choose_fastest(
+            detector, candidates, detector.using, reference_chunks()
+        )
+        detector = choice.scorer
+        detector.scoring_path_difference = choice.max_difference
+    difference = detector.scoring_path_difference
+    logger.info(
+        "%s scores on %s through %s (%s; largest score difference from fp32 on "
+        "the reference chunks: %s)",
+        identity.name,
+        device,
+        detector.scoring_path.name,
+        reason,
+        "not measured" if difference is None else f"{difference:.4f}",
+    )
+    return detector
+
+
+def _candidate_paths(
+    requested: str, device: torch.device, config: PreTrainedConfig
+) -> tuple[tuple[ScoringPath, ...], str]:
+    """The paths to choose from, fastest first, and why those."""
+    candidates = requested_paths(requested, device)
+    # A checkpoint whose build measured the fast path too far from fp32 opts out.
+    if device.type == "cpu" and not getattr(config, "detector_cpu_fast_path", True):
+        return (FP32,), "the checkpoint sets detector_cpu_fast_path=false"
+    return candidates, f"DETECTOR_SCORING_PATH={requested}"
 
 
 @cache
@@ -184,7 +249,7 @@ def get_detector() -> DetectorModel:
         settings.DETECTOR_MODEL_REVISION,
         pick_device(settings.DETECTOR_DEVICE),
         settings.DETECTOR_BATCH_SIZE,
-        optimize=settings.DETECTOR_CPU_OPTIMIZE,
+        scoring_path=settings.DETECTOR_SCORING_PATH,
     )
     try:
         self_test = run_self_test(detector)

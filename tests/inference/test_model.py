@@ -115,27 +115,29 @@ def test_optimized_model_scores_close_to_fp32(checkpoint: Path) -> None:
     rng = np.random.default_rng(1)
     chunks = [(rng.standard_normal(64000) * 3000).astype(np.int16) for _ in range(4)]
     exact = load_detector(str(checkpoint), None, CPU, batch_size=4).score(chunks)
-    fast = load_detector(str(checkpoint), None, CPU, batch_size=4, optimize=True).score(
-        chunks
-    )
+    fast = load_detector(
+        str(checkpoint), None, CPU, batch_size=4, scoring_path="int8-bf16"
+    ).score(chunks)
     assert fast == pytest.approx(exact, abs=0.01)
 
 
 def test_checkpoint_can_opt_out_of_the_cpu_fast_path(tmp_path: Path) -> None:
-    """detector_cpu_fast_path=false keeps fp32 even when the workers optimize."""
+    """detector_cpu_fast_path=false keeps fp32 even when a fast path is forced."""
     directory = save_random_checkpoint(tmp_path / "exact", "tiny")
     config = json.loads((directory / "config.json").read_text())
     (directory / "config.json").write_text(
         json.dumps({**config, "detector_cpu_fast_path": False})
     )
-    exact = load_detector(str(directory), None, CPU, batch_size=2, optimize=True)
+    exact = load_detector(
+        str(directory), None, CPU, batch_size=2, scoring_path="int8-bf16"
+    )
     assert not any(
         isinstance(module, torch.ao.nn.quantized.dynamic.Linear)
         for module in exact.model.modules()
     )
-    fast = load_detector(str(tmp_path / "exact"), None, CPU, 2, optimize=False)
+    fp32 = load_detector(str(tmp_path / "exact"), None, CPU, 2, scoring_path="fp32")
     chunks = [np.arange(16_000, dtype=np.int16)]
-    assert exact.score(chunks) == fast.score(chunks)
+    assert exact.score(chunks) == fp32.score(chunks)
 
 
 def test_get_detector_loads_once_per_process(checkpoint: Path, settings) -> None:

@@ -121,11 +121,11 @@ def test_self_test_skips_untrained_demo_checkpoints():
 @pytest.mark.skipif(
     not (DEFAULT_MODEL / "config.json").exists(), reason="no models/default"
 )
-@pytest.mark.parametrize("optimize", [False, True])
-def test_default_model_passes_its_self_test(optimize):
+@pytest.mark.parametrize("scoring_path", ["fp32", "int8-bf16"])
+def test_default_model_passes_its_self_test(scoring_path):
     """The committed default checkpoint separates its own clips, sped up or not."""
     detector = load_detector(
-        str(DEFAULT_MODEL), None, torch.device("cpu"), 8, optimize=optimize
+        str(DEFAULT_MODEL), None, torch.device("cpu"), 8, scoring_path=scoring_path
     )
     result = run_self_test(detector)
     assert result.status == "passed"

@@ -157,7 +157,7 @@ def test_upload_during_redis_outage_completes_once_redis_is_back(
             **environment,
             "DETECTOR_MODEL": str(model),
             "DETECTOR_BATCH_SIZE": "1",
-            "DETECTOR_CPU_OPTIMIZE": "false",
+            "DETECTOR_SCORING_PATH": "fp32",
         }
         with celery_worker_process(tmp_path, **worker_environment):
             deadline = back + 240

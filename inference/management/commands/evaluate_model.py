@@ -80,7 +80,7 @@ class Command(BaseCommand):
             options["revision"],
             pick_device(settings.DETECTOR_DEVICE),
             settings.DETECTOR_BATCH_SIZE,
-            optimize=settings.DETECTOR_CPU_OPTIMIZE,
+            scoring_path=settings.DETECTOR_SCORING_PATH,
         )
         policy = applicable_policy(detector.thresholds)
         result = evaluate.evaluate_corpus(detector, corpus, policy)
