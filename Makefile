@@ -92,10 +92,13 @@ fmt: $(VENV)/.installed
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-# Print throughput figures: model-only and end to end (takes several minutes).
+# Print throughput figures (model only per scoring path, end to end) and the
+# preprocess worker's memory as uploads grow (takes several minutes).
 bench: setup
 	LD_PRELOAD=$(TCMALLOC) $(PY) -m bench.pipeline
 	LD_PRELOAD=$(TCMALLOC) $(PY) -m bench.default_model
+	LD_PRELOAD=$(TCMALLOC) $(PY) -m bench.scoring_paths
+	LD_PRELOAD=$(TCMALLOC) $(PY) -m bench.worker_memory
 
 # Live stream latency on a private PostgreSQL, Redis and `manage.py serve`:
 # window delay p50/p95/p99 and first result, 1 and 4 streams (~3 min).

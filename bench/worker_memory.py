@@ -4,7 +4,7 @@ Each length is a speech-like Opus file handled in a fresh process the way
 ``prepare_audio`` handles an upload (decode, cut, speech-gate, store the
 chunks in Redis), so one length's peak never hides another's. Run with
 ``python -m bench.worker_memory`` (``BENCH_MINUTES=1,10`` to shorten) on a
-quiet machine; it uses Redis database 12 and deletes its keys.
+quiet machine; it uses Redis database 6 and deletes its keys.
 """
 
 import os
@@ -22,7 +22,7 @@ import numpy as np
 MINUTES = tuple(
     int(m) for m in os.environ.get("BENCH_MINUTES", "1,10,30,60").split(",")
 )
-REDIS_URL = "redis://127.0.0.1:6379/12"
+REDIS_URL = "redis://127.0.0.1:6379/6"  # apart from the tests' 10-15
 SAMPLE_RATE = 16_000
 
 
