@@ -5,6 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# Most tests wait on workers, browsers and outages: two run side by side on two cores.
+PYTEST_WORKERS ?= 2
 TCMALLOC := $(wildcard /usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4)
 SYSTEM_PACKAGES := ffmpeg espeak-ng flite festival sox libgoogle-perftools4 chromium chromium-driver poppler-utils
 
@@ -69,9 +71,10 @@ models/offline-demo/config.json: | $(VENV)/.installed .secret_key
 model: setup
 	LD_PRELOAD=$(TCMALLOC) $(PY) manage.py build_default_model
 
-# Python tests against real PostgreSQL, Redis and Celery workers.
+# Python tests against real PostgreSQL, Redis and Celery workers, a test file per
+# pytest-xdist worker (each has its own test database and Redis database).
 test-python: .secret_key
-	REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest
+	REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 # Frontend unit tests (Vitest).
 test-frontend: frontend

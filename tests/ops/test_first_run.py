@@ -49,9 +49,9 @@ def make_plan(directory: Path, *, trained: bool) -> str:
     if trained:
         (directory / "models" / "default").mkdir(parents=True)
         (directory / "models" / "default" / "config.json").write_text("{}")
-    for name in ("web", "inference", "dev"):
-        (directory / "requirements").mkdir(exist_ok=True)
-        (directory / "requirements" / f"{name}.txt").write_text("")
+    (directory / "requirements").mkdir()
+    for requirements in (ROOT / "requirements").glob("*.txt"):
+        (directory / "requirements" / requirements.name).write_text("")
     (directory / ".venv").mkdir()
     (directory / ".venv" / ".installed").write_text("")
     (directory / ".secret_key").write_text("")
