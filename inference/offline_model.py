@@ -10,7 +10,7 @@ from transformers import WavLMConfig
 from transformers import WavLMForSequenceClassification
 
 from inference.chunking import SAMPLE_RATE
-from inference.training.labels import head_options
+from inference.labels import head_options
 
 Size = Literal["tiny", "base-plus"]
 

@@ -16,6 +16,9 @@ from typing import TYPE_CHECKING
 from typing import Any
 from typing import Literal
 
+from inference.labels import BONAFIDE
+from inference.labels import SPOOF
+
 # numpy and soundfile are imported where used, so the web process can import
 # SelfTestResult/SelfTestError (e.g. for the health endpoint) and stay light.
 if TYPE_CHECKING:
@@ -84,8 +87,8 @@ def run_self_test(
     by_name = {
         clip.name: round(score, 6) for clip, score in zip(clips, scores, strict=True)
     }
-    bonafide = [s for c, s in zip(clips, scores, strict=True) if c.label == "bonafide"]
-    spoof = [s for c, s in zip(clips, scores, strict=True) if c.label == "spoof"]
+    bonafide = [s for c, s in zip(clips, scores, strict=True) if c.label == BONAFIDE]
+    spoof = [s for c, s in zip(clips, scores, strict=True) if c.label == SPOOF]
     spread = max(scores) - min(scores)
     name = f"{detector.identity.name} {detector.identity.version}"
     if spread < MIN_SPREAD:

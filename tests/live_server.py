@@ -9,7 +9,6 @@ import json
 import os
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +20,7 @@ from django.conf import settings
 from django.db import connection
 
 from bench.services import free_port
+from config import roles
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -93,19 +93,14 @@ def uvicorn_server(workdir: Path, **environment: str) -> Iterator[LiveServer]:
         "LOG_LEVEL": "WARNING",
         **environment,
     }
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "config.asgi:application",
-        "--port",
-        str(port),
-        "--forwarded-allow-ips",
-        trusted_proxies,
-    ]
+    launch = roles.web(port=port, trusted_proxies=trusted_proxies.split(","))
     with (workdir / f"uvicorn-{port}.log").open("wb") as log:
         process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+            launch.command,
+            cwd=ROOT,
+            env=launch.environment(env),
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         try:
             _wait_until_listening(port, process)

@@ -22,7 +22,7 @@ WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
 THRESHOLDS_FILE = "detector_thresholds.json"
 BUILD_INFO_FILE = "build_info.json"
 CARD_FILE = "README.md"
-# The model card's sections a report quotes (inference/training/model_card.py).
+# The model card's sections a report quotes (inference/training/templates/model_card.md).
 TRAINING_SECTION = "Training material"
 LIMITS_SECTION = "What it does not cover"
 

@@ -15,13 +15,13 @@ import numpy as np
 import soundfile as sf
 
 from inference.chunking import SAMPLE_RATE
+from inference.labels import BONAFIDE
+from inference.labels import SPOOF
 from inference.model import DetectorModel
 from inference.selftest import MANIFEST
 from inference.selftest import NEURAL
 from inference.selftest import SelfTestError
 from inference.selftest import run_self_test
-from inference.training.labels import BONAFIDE
-from inference.training.labels import SPOOF
 from inference.training.material import FSDD
 from inference.training.material import Item
 from inference.training.neural import NeuralItem

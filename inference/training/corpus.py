@@ -27,12 +27,12 @@ import soundfile as sf
 from scipy.signal import lfilter
 
 from inference.chunking import SAMPLE_RATE
+from inference.labels import BONAFIDE
+from inference.labels import SPOOF
 from inference.training.channel import SOURCE_RATE
 from inference.training.channel import apply_channel
 from inference.training.channel import draw_channel
 from inference.training.channel import to_source_band
-from inference.training.labels import BONAFIDE
-from inference.training.labels import SPOOF
 from inference.training.protocol import NO_ATTACK
 from inference.training.protocol import ProtocolEntry
 from inference.training.protocol import write_protocol

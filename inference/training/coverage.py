@@ -9,9 +9,9 @@ from the constants the material is actually rendered with (``augment.py``,
 from typing import Any
 
 from inference.chunking import SAMPLE_RATE
+from inference.labels import BONAFIDE
 from inference.training import augment
 from inference.training import channel
-from inference.training.labels import BONAFIDE
 
 LANGUAGES = ["English"]
 # A few files each (the card's limits): heard, but too rarely to be covered.

@@ -22,6 +22,9 @@ from transformers import AutoModelForAudioClassification
 from transformers import FeatureExtractionMixin
 from transformers import PreTrainedModel
 
+from inference.labels import BONAFIDE
+from inference.labels import SPOOF
+from inference.labels import head_options
 from inference.model import DetectorModel
 from inference.model import ModelIdentity
 from inference.model import pick_device
@@ -30,9 +33,6 @@ from inference.training import metrics
 from inference.training.evaluate import DecodedCorpus
 from inference.training.evaluate import DecodeSettings
 from inference.training.evaluate import decode_corpus
-from inference.training.labels import BONAFIDE
-from inference.training.labels import SPOOF
-from inference.training.labels import head_options
 from inference.training.protocol import read_protocol
 from inference.training.train import TrainConfig
 from inference.training.train import Trainer

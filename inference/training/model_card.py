@@ -9,8 +9,8 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
-from inference.training.labels import BONAFIDE
-from inference.training.labels import SPOOF
+from inference.labels import BONAFIDE
+from inference.labels import SPOOF
 from inference.training.neural import RESERVED_REPOSITORIES
 from inference.training.record import read_record
 

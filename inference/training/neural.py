@@ -12,8 +12,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from inference.training.labels import BONAFIDE
-from inference.training.labels import SPOOF
+from inference.labels import BONAFIDE
+from inference.labels import SPOOF
 
 SOURCES_FILE = "sources.csv"
 RESERVED_REPOSITORIES = frozenset(

@@ -4,9 +4,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from inference.training.labels import BONAFIDE
-from inference.training.labels import ID2LABEL
-from inference.training.labels import SPOOF
+from inference.labels import BONAFIDE
+from inference.labels import ID2LABEL
+from inference.labels import SPOOF
 
 NO_ATTACK = "-"
 

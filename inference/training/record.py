@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from typing import Any
 
-from inference.training.labels import BONAFIDE
+from inference.labels import BONAFIDE
 
 # Typing only: the card renders from a record without torch.
 if TYPE_CHECKING:

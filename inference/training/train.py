@@ -23,8 +23,8 @@ from transformers import WavLMForSequenceClassification
 from transformers import set_seed
 
 from inference.chunking import SAMPLE_RATE
+from inference.labels import head_options
 from inference.model import as_float
-from inference.training.labels import head_options
 from inference.training.protocol import ProtocolEntry
 from inference.training.protocol import audio_path
 

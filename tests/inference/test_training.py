@@ -4,12 +4,12 @@ import numpy as np
 import torch
 
 from inference.chunking import SAMPLE_RATE
+from inference.labels import BONAFIDE
+from inference.labels import ID2LABEL
+from inference.labels import SPOOF
 from inference.model import resolve_fake_index
 from inference.offline_model import feature_extractor
 from inference.offline_model import random_wavlm
-from inference.training.labels import BONAFIDE
-from inference.training.labels import ID2LABEL
-from inference.training.labels import SPOOF
 from inference.training.train import BalancedCropBatches
 from inference.training.train import CropDataset
 from inference.training.train import TrainConfig

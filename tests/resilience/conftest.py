@@ -2,7 +2,6 @@
 
 import os
 import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,6 +11,8 @@ import pytest
 from django.db import connection
 
 from bench.services import PrivateRedis
+from config import roles
+from config.celery import QUEUES
 from tests.live_server import ROOT
 from tests.live_server import LiveServer
 
@@ -64,14 +65,17 @@ def celery_worker_process(workdir: Path, **environment: str) -> Iterator[None]:
         "MEDIA_ROOT": str(workdir / "media"),
         **environment,
     }
-    command = [
-        sys.executable, "-m", "celery", "-A", "config", "worker", "--beat",
-        "--pool", "solo", "--hostname", "outage@%h", "--loglevel", "INFO",
-        "--schedule", str(workdir / "beat-schedule"),
-    ]  # fmt: skip
+    launch = roles.worker("outage", QUEUES)
+    # One process for everything, the scheduler included: an outage hits it all.
+    command = (*launch.command, "--pool", "solo", "--beat")
+    command += ("--schedule", str(workdir / "beat-schedule"))
     with (workdir / "worker.log").open("wb") as log:
         process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+            command,
+            cwd=ROOT,
+            env=launch.environment(env),
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         try:
             yield
