@@ -55,7 +55,7 @@ def _unchanged(model: nn.Module) -> nn.Module:
 
 
 def _int8(model: nn.Module) -> nn.Module:
-    return quantize_linear_layers(model)  # quantize_dynamic copies the model
+    return quantize_linear_layers(model)  # a copy: the fp32 model stays as it is
 
 
 def _int8_bf16(model: nn.Module) -> nn.Module:
