@@ -8,6 +8,7 @@ needs reaches all of them. No Django: the benchmark uses it before settings.
 import os
 import platform
 import sys
+from collections.abc import Callable
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -58,6 +59,7 @@ def web(
         *("--host", host, "--port", str(port)),
         # Empty: forwarded headers are ignored (uvicorn's default trusts loopback).
         *("--forwarded-allow-ips", ",".join(trusted_proxies)),
+        "--no-server-header",
     )
     return Launch("web", command)
 
@@ -82,9 +84,9 @@ def worker(
     return Launch(name, command, queues=tuple(queues))
 
 
-def inference_worker(name: str, device: str) -> Launch:
+def inference_worker(name: str, device: str, *, quiet: bool = False) -> Launch:
     """The model's worker on ``device``, with tcmalloc preloaded where installed."""
-    launch = worker(name, INFERENCE_QUEUES)
+    launch = worker(name, INFERENCE_QUEUES, quiet=quiet)
     return replace(launch, variables={"DETECTOR_DEVICE": device, **preload()})
 
 
@@ -135,3 +137,53 @@ def celery(*arguments: str, quiet: bool) -> tuple[str, ...]:
     # --quiet: no banner, so every line of the output is a log record.
     options = ("--quiet",) if quiet else ()
     return (sys.executable, "-m", "celery", "-A", "config", *options, *arguments)
+
+
+# The container images' roles (docker/start/*), one per container, configured
+# by the deployment's variables; quiet, so every output line is a log record.
+CONTAINER_ROLES: dict[str, Callable[[Mapping[str, str]], Launch]] = {
+    "web": lambda env: web(
+        "0.0.0.0",  # noqa: S104 - the container's published port
+        int(env.get("PORT", "8000")),
+        [
+            proxy
+            for proxy in env.get("DETECTOR_TRUSTED_PROXIES", "").split(",")
+            if proxy
+        ],
+    ),
+    "preprocess": lambda env: worker(
+        PREPROCESS_QUEUE,
+        [PREPROCESS_QUEUE],
+        concurrency=int(env.get("DETECTOR_PREPROCESS_CONCURRENCY", "2")),
+        quiet=True,
+    ),
+    "finalize": lambda env: worker(
+        FINALIZE_QUEUE,
+        [FINALIZE_QUEUE],
+        concurrency=int(env.get("DETECTOR_FINALIZE_CONCURRENCY", "2")),
+        quiet=True,
+    ),
+    "webhooks": lambda env: worker(
+        WEBHOOKS_QUEUE,
+        [WEBHOOKS_QUEUE],
+        concurrency=int(env.get("DETECTOR_WEBHOOK_CONCURRENCY", "4")),
+        quiet=True,
+    ),
+    # Prefork with one child: time limits work, and CUDA starts only in the child.
+    "inference": lambda env: inference_worker(
+        "inference", env.get("DETECTOR_DEVICE", ""), quiet=True
+    ),
+    "beat": lambda env: beat(Path("/tmp/celerybeat-schedule"), quiet=True),  # noqa: S108
+}
+
+
+def main(arguments: Sequence[str]) -> None:
+    """``python -m config.roles ROLE``: become that role, as a container starts it."""
+    if len(arguments) != 1 or arguments[0] not in CONTAINER_ROLES:
+        sys.exit(f"usage: python -m config.roles {{{','.join(CONTAINER_ROLES)}}}")
+    launch = CONTAINER_ROLES[arguments[0]](os.environ)
+    os.execvpe(launch.command[0], launch.command, launch.environment())  # noqa: S606
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

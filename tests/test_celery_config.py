@@ -15,7 +15,7 @@ WIRE_NAMES = {
     "DELIVER_WEBHOOK_TASK": "detector.deliver_webhook",
     "DISPATCH_WEBHOOKS_TASK": "detector.dispatch_webhooks",
 }
-# Spelled in docker/start too, and the name of each queue's Redis list.
+# Each queue's Redis list is named after it: renaming one strands its messages.
 QUEUE_WIRE_NAMES = ("preprocess", "inference", "finalize", "webhooks", "stream")
 
 

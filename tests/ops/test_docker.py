@@ -12,6 +12,8 @@ import pytest
 import yaml
 from django.conf import settings
 
+from config import roles
+
 ROOT = Path(__file__).resolve().parents[2]
 DOCKER = ROOT / "docker"
 START = DOCKER / "start"
@@ -352,12 +354,12 @@ def test_each_queue_has_its_own_worker_service() -> None:
     for name, service in services().items():
         script = START / Path(service.get("command", [""])[0]).name
         if name.startswith("worker-") and script.is_file():
-            queues = re.findall(r"--queues (\S+)", script.read_text())
-            consumed[name] = queues
-    assert consumed["worker-preprocess"] == ["preprocess"]
-    assert consumed["worker-finalize"] == ["finalize"]
-    assert consumed["worker-webhooks"] == ["webhooks"]
-    assert consumed["worker-inference-0"] == ["stream,inference"]
+            [role] = re.findall(r"python -m config.roles (\S+)", script.read_text())
+            consumed[name] = roles.CONTAINER_ROLES[role]({}).queues
+    assert consumed["worker-preprocess"] == ("preprocess",)
+    assert consumed["worker-finalize"] == ("finalize",)
+    assert consumed["worker-webhooks"] == ("webhooks",)
+    assert consumed["worker-inference-0"] == ("stream", "inference")
 
 
 def test_exactly_one_beat() -> None:

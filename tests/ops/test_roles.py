@@ -35,6 +35,7 @@ def test_web_serves_the_asgi_application_on_host_and_port() -> None:
         *(sys.executable, "-m", "uvicorn", "config.asgi:application"),
         *("--host", "0.0.0.0", "--port", "8123"),
         *("--forwarded-allow-ips", "10.0.0.0/8,192.168.1.1"),
+        "--no-server-header",
     )
     assert launch.queues == ()
     assert launch.variables == {}
@@ -216,3 +217,40 @@ def test_role_command_lines_are_accepted_by_their_programs(
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_container_roles_take_the_deployments_variables(tcmalloc: Path) -> None:
+    """docker/start's roles: the published port, proxies, pool sizes and device."""
+    env = {
+        "PORT": "9000",
+        "DETECTOR_TRUSTED_PROXIES": "10.0.0.1,10.0.0.2",
+        "DETECTOR_PREPROCESS_CONCURRENCY": "3",
+        "DETECTOR_DEVICE": "cuda:1",
+    }
+    web = roles.CONTAINER_ROLES["web"](env).command
+    assert web[web.index("--host") + 1 :][:3] == ("0.0.0.0", "--port", "9000")
+    assert web[web.index("--forwarded-allow-ips") + 1] == "10.0.0.1,10.0.0.2"
+    preprocess = roles.CONTAINER_ROLES["preprocess"](env)
+    assert preprocess.queues == (PREPROCESS_QUEUE,)
+    assert preprocess.command[preprocess.command.index("-c") + 1] == "3"
+    assert "--quiet" in preprocess.command
+    inference = roles.CONTAINER_ROLES["inference"](env)
+    assert inference.queues == (STREAM_QUEUE, INFERENCE_QUEUE)
+    assert inference.variables == {
+        "DETECTOR_DEVICE": "cuda:1",
+        "LD_PRELOAD": str(tcmalloc),
+    }
+    assert roles.CONTAINER_ROLES["webhooks"]({}).queues == (WEBHOOKS_QUEUE,)
+    assert roles.CONTAINER_ROLES["finalize"]({}).queues == (FINALIZE_QUEUE,)
+
+
+def test_unknown_container_role_is_refused_with_the_choices() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "config.roles", "sweeper"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "usage: python -m config.roles {web,preprocess," in result.stderr
