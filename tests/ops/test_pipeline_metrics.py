@@ -3,6 +3,7 @@
 import io
 import json
 import logging
+import time
 from collections.abc import Iterator
 
 import numpy as np
@@ -12,6 +13,7 @@ from pythonjsonlogger.json import JsonFormatter
 from redis.exceptions import ConnectionError as RedisConnectionError
 from rest_framework.test import APIClient
 
+from config.celery import FINALIZE_DETECTION_TASK
 from config.log_context import RequestIdFilter
 from detector import services
 from inference import worker_metrics
@@ -215,12 +217,27 @@ def json_log() -> Iterator[io.StringIO]:
     root.setLevel(level)
 
 
+def traced_tasks(json_log: io.StringIO) -> dict[str, str | None]:
+    """Each task Celery logged as succeeded, with the request_id of that line."""
+    lines = [json.loads(line) for line in json_log.getvalue().splitlines() if line]
+    return {
+        line["data"]["name"]: line["request_id"]
+        for line in lines
+        if line["name"] == "celery.app.trace" and "data" in line
+    }
+
+
 def test_upload_and_task_log_lines_share_the_request_id(
     alice_client: APIClient, json_log: io.StringIO
 ) -> None:
     """The upload's log line and the worker's task lines carry the detection's request_id."""
     request_id = submit(alice_client, encode_wav(speech(5.0)))
     assert wait_for(request_id).status == "completed"
+    # Celery logs the last task's "succeeded" after the commit wait_for saw.
+    deadline = time.monotonic() + 10
+    while FINALIZE_DETECTION_TASK not in traced_tasks(json_log):
+        assert time.monotonic() < deadline, "finalize_detection never logged"
+        time.sleep(0.05)
     lines = [json.loads(line) for line in json_log.getvalue().splitlines() if line]
     submitted = [
         line
@@ -235,12 +252,7 @@ def test_upload_and_task_log_lines_share_the_request_id(
     assert [line["request_id"] for line in submitted] == [request_id]
     assert [line["request_id"] for line in completed] == [request_id]
     # Celery's own "succeeded" line of each pipeline task, logged inside the task.
-    traced = {
-        line["data"]["name"]: line["request_id"]
-        for line in lines
-        if line["name"] == "celery.app.trace" and "data" in line
-    }
-    assert traced == {
+    assert traced_tasks(json_log) == {
         "inference.prepare_audio": request_id,
         "inference.score_chunks": request_id,
         "inference.finalize_detection": request_id,
