@@ -8,7 +8,6 @@ needs reaches all of them. No Django: the benchmark uses it before settings.
 import os
 import platform
 import sys
-from collections.abc import Callable
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -139,49 +138,41 @@ def celery(*arguments: str, quiet: bool) -> tuple[str, ...]:
     return (sys.executable, "-m", "celery", "-A", "config", *options, *arguments)
 
 
-# The container images' roles (docker/start/*), one per container, configured
-# by the deployment's variables; quiet, so every output line is a log record.
-CONTAINER_ROLES: dict[str, Callable[[Mapping[str, str]], Launch]] = {
-    "web": lambda env: web(
-        "0.0.0.0",  # noqa: S104 - the container's published port
-        int(env.get("PORT", "8000")),
-        [
-            proxy
-            for proxy in env.get("DETECTOR_TRUSTED_PROXIES", "").split(",")
-            if proxy
-        ],
-    ),
-    "preprocess": lambda env: worker(
-        PREPROCESS_QUEUE,
-        [PREPROCESS_QUEUE],
-        concurrency=int(env.get("DETECTOR_PREPROCESS_CONCURRENCY", "2")),
-        quiet=True,
-    ),
-    "finalize": lambda env: worker(
-        FINALIZE_QUEUE,
-        [FINALIZE_QUEUE],
-        concurrency=int(env.get("DETECTOR_FINALIZE_CONCURRENCY", "2")),
-        quiet=True,
-    ),
-    "webhooks": lambda env: worker(
-        WEBHOOKS_QUEUE,
-        [WEBHOOKS_QUEUE],
-        concurrency=int(env.get("DETECTOR_WEBHOOK_CONCURRENCY", "4")),
-        quiet=True,
-    ),
-    # Prefork with one child: time limits work, and CUDA starts only in the child.
-    "inference": lambda env: inference_worker(
-        "inference", env.get("DETECTOR_DEVICE", ""), quiet=True
-    ),
-    "beat": lambda env: beat(Path("/tmp/celerybeat-schedule"), quiet=True),  # noqa: S108
+# Each CPU queue's container: the variable sizing its pool, and its default.
+CONTAINER_POOLS = {
+    PREPROCESS_QUEUE: ("DETECTOR_PREPROCESS_CONCURRENCY", "2"),
+    FINALIZE_QUEUE: ("DETECTOR_FINALIZE_CONCURRENCY", "2"),
+    WEBHOOKS_QUEUE: ("DETECTOR_WEBHOOK_CONCURRENCY", "4"),
 }
+CONTAINER_ROLES = ("web", *CONTAINER_POOLS, "inference", "beat")
+
+
+def container_role(name: str, env: Mapping[str, str]) -> Launch:
+    """A container image's role (docker/start/*), set by the deployment's variables.
+
+    Workers and beat are quiet, so every line a container prints is a log record.
+    """
+    if name == "web":
+        proxies = env.get("DETECTOR_TRUSTED_PROXIES", "").split(",")
+        port = int(env.get("PORT", "8000"))
+        return web("0.0.0.0", port, [p for p in proxies if p])  # noqa: S104
+    if name in CONTAINER_POOLS:
+        variable, default = CONTAINER_POOLS[name]
+        size = int(env.get(variable, default))
+        return worker(name, [name], concurrency=size, quiet=True)
+    if name == "inference":
+        # Prefork with one child: time limits work, and CUDA starts only in the child.
+        return inference_worker(name, env.get("DETECTOR_DEVICE", ""), quiet=True)
+    if name == "beat":
+        return beat(Path("/tmp/celerybeat-schedule"), quiet=True)  # noqa: S108
+    raise ValueError(f"no container role {name!r}; one of {', '.join(CONTAINER_ROLES)}")
 
 
 def main(arguments: Sequence[str]) -> None:
     """``python -m config.roles ROLE``: become that role, as a container starts it."""
     if len(arguments) != 1 or arguments[0] not in CONTAINER_ROLES:
         sys.exit(f"usage: python -m config.roles {{{','.join(CONTAINER_ROLES)}}}")
-    launch = CONTAINER_ROLES[arguments[0]](os.environ)
+    launch = container_role(arguments[0], os.environ)
     os.execvpe(launch.command[0], launch.command, launch.environment())  # noqa: S606
 
 

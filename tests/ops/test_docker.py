@@ -355,7 +355,7 @@ def test_each_queue_has_its_own_worker_service() -> None:
         script = START / Path(service.get("command", [""])[0]).name
         if name.startswith("worker-") and script.is_file():
             [role] = re.findall(r"python -m config.roles (\S+)", script.read_text())
-            consumed[name] = roles.CONTAINER_ROLES[role]({}).queues
+            consumed[name] = roles.container_role(role, {}).queues
     assert consumed["worker-preprocess"] == ("preprocess",)
     assert consumed["worker-finalize"] == ("finalize",)
     assert consumed["worker-webhooks"] == ("webhooks",)

@@ -227,21 +227,21 @@ def test_container_roles_take_the_deployments_variables(tcmalloc: Path) -> None:
         "DETECTOR_PREPROCESS_CONCURRENCY": "3",
         "DETECTOR_DEVICE": "cuda:1",
     }
-    web = roles.CONTAINER_ROLES["web"](env).command
+    web = roles.container_role("web", env).command
     assert web[web.index("--host") + 1 :][:3] == ("0.0.0.0", "--port", "9000")
     assert web[web.index("--forwarded-allow-ips") + 1] == "10.0.0.1,10.0.0.2"
-    preprocess = roles.CONTAINER_ROLES["preprocess"](env)
+    preprocess = roles.container_role("preprocess", env)
     assert preprocess.queues == (PREPROCESS_QUEUE,)
     assert preprocess.command[preprocess.command.index("-c") + 1] == "3"
     assert "--quiet" in preprocess.command
-    inference = roles.CONTAINER_ROLES["inference"](env)
+    inference = roles.container_role("inference", env)
     assert inference.queues == (STREAM_QUEUE, INFERENCE_QUEUE)
     assert inference.variables == {
         "DETECTOR_DEVICE": "cuda:1",
         "LD_PRELOAD": str(tcmalloc),
     }
-    assert roles.CONTAINER_ROLES["webhooks"]({}).queues == (WEBHOOKS_QUEUE,)
-    assert roles.CONTAINER_ROLES["finalize"]({}).queues == (FINALIZE_QUEUE,)
+    assert roles.container_role("webhooks", {}).queues == (WEBHOOKS_QUEUE,)
+    assert roles.container_role("finalize", {}).queues == (FINALIZE_QUEUE,)
 
 
 def test_unknown_container_role_is_refused_with_the_choices() -> None:
@@ -254,3 +254,8 @@ def test_unknown_container_role_is_refused_with_the_choices() -> None:
     )
     assert result.returncode == 1
     assert "usage: python -m config.roles {web,preprocess," in result.stderr
+
+
+def test_container_role_refuses_a_name_it_does_not_know() -> None:
+    with pytest.raises(ValueError, match="no container role 'sweeper'"):
+        roles.container_role("sweeper", {})
