@@ -13,19 +13,9 @@
 import assert from "node:assert/strict";
 import { appendFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { chromium } from "playwright-core";
-
-function required(name) {
-  const value = process.env[name];
-  if (!value) {
-    console.error(`${name} must be set`);
-    process.exit(2);
-  }
-  return value;
-}
+import { launchChromium, required } from "./harness.mjs";
 
 const BASE_URL = required("BASE_URL").replace(/\/$/, "");
-const CHROMIUM = required("CHROMIUM");
 const RECORDING = required("RECORDING");
 const SILENCE = required("SILENCE");
 const NOT_AUDIO = required("NOT_AUDIO");
@@ -90,19 +80,7 @@ function watchErrors(page, errors) {
 }
 
 async function main() {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-      "--disable-sync",
-    ],
-    timeout: TIMEOUT,
-  });
+  browser = await launchChromium([], TIMEOUT);
   step(`chromium ${browser.version()} against ${BASE_URL}`);
 
   const context = await newContext({ width: 1280, height: 900 });

@@ -12,19 +12,9 @@
 import assert from "node:assert/strict";
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
-
-function required(name) {
-  const value = process.env[name];
-  if (!value) {
-    console.error(`${name} must be set`);
-    process.exit(2);
-  }
-  return value;
-}
+import { launchChromium, required } from "./harness.mjs";
 
 const BASE_URL = required("BASE_URL").replace(/\/$/, "");
-const CHROMIUM = required("CHROMIUM");
 const SPEECH = required("SPEECH");
 const ARTIFACTS_DIR = required("ARTIFACTS_DIR");
 
@@ -55,23 +45,15 @@ async function screenshot(name) {
 }
 
 async function main() {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-      "--disable-sync",
+  browser = await launchChromium(
+    [
       "--autoplay-policy=no-user-gesture-required",
       "--use-fake-ui-for-media-stream",
       "--use-fake-device-for-media-stream",
       `--use-file-for-fake-audio-capture=${SPEECH}`,
     ],
-    timeout: TIMEOUT,
-  });
+    TIMEOUT,
+  );
   step(`chromium ${browser.version()} against ${BASE_URL}`);
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: "light", reducedMotion: "reduce" });
   context.setDefaultTimeout(TIMEOUT);

@@ -6,34 +6,7 @@ import {
   STABLE_AFTER_MS,
   UNAUTHORIZED_CLOSE_CODE,
 } from "./socket";
-
-class FakeSocket {
-  static instances: FakeSocket[] = [];
-  readyState = 0;
-  onopen: (() => void) | null = null;
-  onmessage: ((event: { data: unknown }) => void) | null = null;
-  onclose: ((event: { code: number }) => void) | null = null;
-  constructor(
-    readonly url: string,
-    readonly protocols: string[],
-  ) {
-    FakeSocket.instances.push(this);
-  }
-  open() {
-    this.readyState = 1;
-    this.onopen?.();
-  }
-  receive(data: unknown) {
-    this.onmessage?.({ data: typeof data === "string" ? data : JSON.stringify(data) });
-  }
-  serverClose(code: number) {
-    this.readyState = 3;
-    this.onclose?.({ code });
-  }
-  close() {
-    this.readyState = 3;
-  }
-}
+import { FakeStreamSocket as FakeSocket } from "../test/fakeStreamSocket";
 
 function setup(tokens: (string | null)[] = ["token-1"], refreshed: (string | null)[] = ["token-2"]) {
   const client = {

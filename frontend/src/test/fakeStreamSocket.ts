@@ -1,4 +1,4 @@
-/** A WebSocket double for the live stream: records what the client sent, and plays the server's part. */
+/** A WebSocket double for the detections and live-stream sockets: records what the client sent, and plays the server's part. */
 export class FakeStreamSocket {
   static readonly CONNECTING = 0;
   static readonly OPEN = 1;
