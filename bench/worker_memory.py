@@ -17,7 +17,6 @@ import uuid
 from pathlib import Path
 
 import django
-import numpy as np
 
 MINUTES = tuple(
     int(m) for m in os.environ.get("BENCH_MINUTES", "1,10,30,60").split(",")
@@ -27,8 +26,10 @@ SAMPLE_RATE = 16_000
 
 
 def write_recording(path: Path, minutes: int) -> None:
-    """Minutes of syllable-rate noise bursts, encoded as 32 kbit/s Opus by ffmpeg."""
-    rng = np.random.default_rng(0)
+    """The throughput benchmark's speech-like minute, repeated, as 32 kbit/s Opus."""
+    from bench.pipeline import recording
+
+    minute = recording(60).tobytes()
     encoder = subprocess.Popen(
         [
             *("ffmpeg", "-loglevel", "error", "-y", "-f", "s16le"),
@@ -38,11 +39,8 @@ def write_recording(path: Path, minutes: int) -> None:
         stdin=subprocess.PIPE,
     )
     assert encoder.stdin is not None
-    t = np.arange(60 * SAMPLE_RATE)
-    envelope = 0.5 + 0.5 * np.sin(t * 2 * np.pi * 4 / SAMPLE_RATE)
     for _ in range(minutes):
-        minute = rng.standard_normal(t.size) * envelope * 3000
-        encoder.stdin.write(minute.astype(np.int16).tobytes())
+        encoder.stdin.write(minute)
     encoder.stdin.close()
     if encoder.wait() != 0:
         raise RuntimeError("ffmpeg could not encode the benchmark recording")
