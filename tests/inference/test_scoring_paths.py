@@ -172,6 +172,24 @@ def test_get_detector_scores_through_the_configured_path(
         model_module.get_detector.cache_clear()
 
 
+def test_cuda_tries_half_precision_autocast_before_fp32() -> None:
+    """On a GPU auto tries fp16, then bf16 (fp16 can overflow), then keeps fp32."""
+    cuda = torch.device("cuda", 0)
+    paths = scoring_paths.requested_paths("auto", cuda)
+
+    assert [(path.name, path.autocast) for path in paths] == [
+        ("fp16", torch.float16),
+        ("bf16", torch.bfloat16),
+        ("fp32", None),
+    ]
+    assert scoring_paths.requested_paths("bf16", cuda) == (paths[1],)
+    assert [path.name for path in scoring_paths.paths_for(torch.device("cpu"))] == [
+        "int8-bf16",
+        "int8",
+        "fp32",
+    ]
+
+
 def test_reference_chunks_are_worker_sized_cuts_of_the_self_test_clips() -> None:
     """The chooser's reference: whole 4-second chunks of real speech and TTS."""
     chunks = scoring_paths.reference_chunks()
