@@ -1,7 +1,7 @@
 // End-to-end journey through the built dashboard in headless Chromium, against
 // the real platform (Django/uvicorn, PostgreSQL, Redis and a Celery worker).
 //
-// Started by tests/browser/test_dashboard.py, which provides:
+// Started by tests/browser/test_journeys.py, which provides:
 //   BASE_URL       the running web process, e.g. http://127.0.0.1:8123
 //   CHROMIUM       the browser binary (playwright-core never downloads one)
 //   RECORDING      a 10-second speech WAV named interview.wav (3 chunks)
@@ -80,7 +80,7 @@ function watchErrors(page, errors) {
 }
 
 async function main() {
-  browser = await launchChromium([], TIMEOUT);
+  browser = await launchChromium();
   step(`chromium ${browser.version()} against ${BASE_URL}`);
 
   const context = await newContext({ width: 1280, height: 900 });

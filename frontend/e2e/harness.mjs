@@ -12,8 +12,12 @@ export function required(name) {
   return value;
 }
 
+// A first start on a fresh machine builds Chromium's caches, and under a
+// loaded CI run that has taken longer than the journeys' 15 s step timeout.
+const LAUNCH_TIMEOUT = 120_000;
+
 /** The CHROMIUM binary the harness names (never a download), headless and quiet, plus extra switches. */
-export function launchChromium(extraArgs = [], timeout = 15_000) {
+export function launchChromium(extraArgs = []) {
   return chromium.launch({
     executablePath: required("CHROMIUM"),
     args: [
@@ -26,6 +30,6 @@ export function launchChromium(extraArgs = [], timeout = 15_000) {
       "--disable-sync",
       ...extraArgs,
     ],
-    timeout,
+    timeout: LAUNCH_TIMEOUT,
   });
 }

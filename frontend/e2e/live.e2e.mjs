@@ -2,7 +2,7 @@
 // is Chromium's fake capture device playing a speech WAV, streamed through the
 // AudioWorklet to /ws/v1/stream/, scored by the real worker.
 //
-// Started by tests/browser/test_live.py, which provides:
+// Started by tests/browser/test_journeys.py, which provides:
 //   BASE_URL       the running web process, e.g. http://127.0.0.1:8123
 //   CHROMIUM       the browser binary (playwright-core never downloads one)
 //   SPEECH         the WAV the fake microphone plays
@@ -45,15 +45,12 @@ async function screenshot(name) {
 }
 
 async function main() {
-  browser = await launchChromium(
-    [
-      "--autoplay-policy=no-user-gesture-required",
-      "--use-fake-ui-for-media-stream",
-      "--use-fake-device-for-media-stream",
-      `--use-file-for-fake-audio-capture=${SPEECH}`,
-    ],
-    TIMEOUT,
-  );
+  browser = await launchChromium([
+    "--autoplay-policy=no-user-gesture-required",
+    "--use-fake-ui-for-media-stream",
+    "--use-fake-device-for-media-stream",
+    `--use-file-for-fake-audio-capture=${SPEECH}`,
+  ]);
   step(`chromium ${browser.version()} against ${BASE_URL}`);
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: "light", reducedMotion: "reduce" });
   context.setDefaultTimeout(TIMEOUT);

@@ -1,4 +1,8 @@
-"""The built dashboard in headless Chromium, driven by Playwright against the real platform."""
+"""The built dashboard in headless Chromium, driven by Playwright against the real platform.
+
+The journeys share this module, so pytest-xdist runs them one after another
+on one worker: two Chromiums starting at once on two cores starve each other.
+"""
 
 from pathlib import Path
 
@@ -44,3 +48,12 @@ def test_dashboard_journey_in_chromium(platform_url: str, tmp_path: Path) -> Non
         "detection-phone.png",
         "model-card-phone.png",
     } <= screenshots
+
+
+def test_live_microphone_stream_in_chromium(platform_url: str, tmp_path: Path) -> None:
+    """Log in, stream the microphone, see windows drawn, stop, read the verdict and open the record."""
+    # Chromium loops the file, so the fake microphone never runs dry.
+    microphone = tmp_path / "speech.wav"
+    microphone.write_bytes(encode_wav(speech(12.0)))
+    screenshots = run_journey("live.e2e.mjs", platform_url, SPEECH=microphone)
+    assert {"live-streaming.png", "live-final.png", "live-detection.png"} <= screenshots
