@@ -18,6 +18,7 @@ from detector.reviews.labels import set_label
 from detector.reviews.labels import with_review_state
 from detector.reviews.models import ReviewerLabel
 from detector.reviews.models import ThresholdOverride
+from detector.reviews.thresholds import retire_override
 
 
 class ReviewerLabelFormSet(BaseInlineFormSet):
@@ -146,9 +147,11 @@ class ThresholdOverrideAdmin(admin.ModelAdmin):
         "eer",
         "created_by",
         "created_at",
+        "retired_at",
     )
-    list_filter = ("model_name", "model_version")
+    list_filter = ("model_name", "model_version", "retired_at")
     readonly_fields = [field.name for field in ThresholdOverride._meta.fields]
+    actions = ("retire",)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # written by calibration_report --write, from the labels
@@ -157,3 +160,18 @@ class ThresholdOverrideAdmin(admin.ModelAdmin):
         self, request: HttpRequest, obj: ThresholdOverride | None = None
     ) -> bool:
         return False
+
+    @admin.action(
+        description="Retire selected overrides (later results stop using them)"
+    )
+    def retire(
+        self, request: HttpRequest, queryset: QuerySet[ThresholdOverride]
+    ) -> None:
+        in_use = list(queryset.filter(retired_at=None))
+        for override in in_use:
+            retire_override(override, request.user.get_username())
+        self.message_user(
+            request,
+            f"Retired {len(in_use)} threshold overrides: later results of their "
+            "versions use the newest fit still in use, or the model's own thresholds.",
+        )

@@ -45,9 +45,10 @@ class ReviewerLabel(models.Model):
 class ThresholdOverride(models.Model):
     """Verdict thresholds for one model version, fitted on reviewers' labels.
 
-    Rows are never edited: a new fit adds one, and the newest row of a model
-    name and version is the one later detections of that version are decided
-    with (``detector.reviews.thresholds``). Detections keep the row they used.
+    A new fit adds a row, and the newest row of a model name and version
+    that is not retired is the one later detections of that version are
+    decided with (``detector.reviews.thresholds``). A row is never edited
+    except to retire it; detections keep the row they used.
     """
 
     model_name = models.CharField(max_length=255)
@@ -59,6 +60,10 @@ class ThresholdOverride(models.Model):
     # The operator who confirmed the fit (calibration_report --operator, or the OS user).
     created_by = models.CharField(max_length=150)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set once, when an operator takes the fit out of use (calibration_report
+    # --retire or the admin); results scored before keep it.
+    retired_at = models.DateTimeField(null=True, blank=True)
+    retired_by = models.CharField(max_length=150, blank=True)
 
     class Meta:
         indexes = [

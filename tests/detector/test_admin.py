@@ -7,9 +7,11 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.models import User
 from detector.models import Detection
+from detector.reviews.thresholds import latest_override
 from tests.factories import AudioFileFactory
 from tests.factories import ChunkFactory
 from tests.factories import DetectionFactory
+from tests.factories import ThresholdOverrideFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -130,3 +132,18 @@ def test_admin_cannot_add_pipeline_rows(operator_client: Client) -> None:
         assert operator_client.get(f"/admin/detector/{model}/add/").status_code == 403
         page = operator_client.get(f"/admin/detector/{model}/")
         assert f"/admin/detector/{model}/add/".encode() not in page.content
+
+
+def test_admin_retires_threshold_overrides(operator_client: Client, olga: User) -> None:
+    """The retire action stamps who and when; later results stop using the fit."""
+    override = ThresholdOverrideFactory()
+    page = operator_client.post(
+        "/admin/detector/thresholdoverride/",
+        {"action": "retire", "_selected_action": [override.pk]},
+        follow=True,
+    )
+    assert b"Retired 1 threshold overrides" in page.content
+    override.refresh_from_db()
+    assert override.retired_by == olga.username
+    assert override.retired_at is not None
+    assert latest_override("m", "1") is None

@@ -15,6 +15,7 @@ from inference.chunking import ChunkSpan
 from tests.factories import CompletedDetectionFactory
 from tests.factories import DetectionFactory
 from tests.factories import ReviewerLabelFactory
+from tests.factories import ThresholdOverrideFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +138,39 @@ def test_written_thresholds_decide_later_results_only(labelled: None, settings) 
     assert before.overall_assessment == "likely_fake"
     assert before.threshold_override is None
     assert before.verdict_policy["fake_threshold"] == 0.8
+
+
+def test_retire_takes_a_fit_out_of_use_for_later_results() -> None:
+    """--retire: later results use the newest fit still in use, then the model's own."""
+    older = ThresholdOverrideFactory()
+    newer = ThresholdOverrideFactory(likely_fake_threshold=0.6, fake_threshold=0.9)
+    decided_by_newer = score_one_chunk(0.62)
+    assert decided_by_newer.threshold_override == newer
+
+    output = run("--retire", str(newer.pk), "--operator", "ana")
+
+    assert f"Retired threshold override {newer.pk}" in output
+    assert f"use threshold override {older.pk} of" in output
+    newer.refresh_from_db()
+    assert newer.retired_by == "ana"
+    assert newer.retired_at is not None
+    assert score_one_chunk(0.62).threshold_override == older
+
+    assert "use the model's own thresholds" in run("--retire", str(older.pk))
+    after = score_one_chunk(0.62)
+    assert after.threshold_override is None
+    assert after.verdict_policy["fake_threshold"] == 0.8
+    decided_by_newer.refresh_from_db()
+    assert decided_by_newer.threshold_override == newer
+
+
+def test_retire_refuses_unknown_and_retired_overrides() -> None:
+    """A wrong id or a second retirement is a sentence, and the first retirement stays."""
+    with pytest.raises(CommandError, match="There is no threshold override 999"):
+        run("--retire", "999")
+    override = ThresholdOverrideFactory()
+    run("--retire", str(override.pk), "--operator", "ana")
+    with pytest.raises(CommandError, match="already retired by ana on"):
+        run("--retire", str(override.pk), "--operator", "bob")
+    override.refresh_from_db()
+    assert override.retired_by == "ana"

@@ -11,6 +11,7 @@ from django.core.management.base import CommandParser
 from detector.models import Detection
 from detector.reviews import calibration
 from detector.reviews.models import ThresholdOverride
+from detector.reviews.thresholds import retire_override
 
 HEADER = (
     "model",
@@ -30,7 +31,7 @@ class Command(BaseCommand):
         "Compare genuine/synthetic reviewer labels with the model's scores per model "
         "version (count, agreement with the verdict, EER, class-balanced ECE); with "
         "--fit propose recalibrated thresholds, with --write store them for later "
-        "results of that version."
+        "results of that version; --retire takes a stored override out of use."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -47,12 +48,21 @@ class Command(BaseCommand):
             "--yes", action="store_true", help="write without asking (scripts)"
         )
         parser.add_argument(
+            "--retire",
+            type=int,
+            metavar="OVERRIDE_ID",
+            help="take this threshold override out of use for later results",
+        )
+        parser.add_argument(
             "--operator",
             default=getpass.getuser(),
-            help="who confirmed the thresholds (default: the OS user)",
+            help="who confirmed or retired the thresholds (default: the OS user)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["retire"] is not None:
+            self._retire(options["retire"], options["operator"])
+            return
         detections = Detection.objects.all()
         if options["model_version"]:
             detections = detections.filter(model_version=options["model_version"])
@@ -149,3 +159,26 @@ class Command(BaseCommand):
         except EOFError:  # no terminal: never write unconfirmed
             return False
         return answer.strip().lower() in {"y", "yes"}
+
+    def _retire(self, override_id: int, operator: str) -> None:
+        override = ThresholdOverride.objects.filter(pk=override_id).first()
+        if override is None:
+            raise CommandError(f"There is no threshold override {override_id}.")
+        if override.retired_at is not None:
+            raise CommandError(
+                f"Threshold override {override_id} was already retired by "
+                f"{override.retired_by} on {override.retired_at:%Y-%m-%d %H:%M} UTC."
+            )
+        now_applies = retire_override(override, operator)
+        instead = (
+            f"threshold override {now_applies.pk} of {now_applies.created_at:%Y-%m-%d}"
+            if now_applies
+            else "the model's own thresholds"
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Retired threshold override {override_id}: results of "
+                f"{override.model_name} {override.model_version} scored from now on "
+                f"use {instead}; earlier results keep theirs."
+            )
+        )
