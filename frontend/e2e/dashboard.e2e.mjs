@@ -290,9 +290,15 @@ async function main() {
   const card = page.getByRole("dialog", { name: "What this model knows" });
   await card.getByText("Telephone-band speech: only through simulated telephone lines", { exact: false }).waitFor();
   await screenshot(page, "model-card.png", false);
+  for (let press = 0; press < 3; press += 1) {
+    await page.keyboard.press("Tab");
+    const behind = await page.evaluate(() => !document.querySelector(".side-sheet")?.contains(document.activeElement) && document.activeElement !== document.body);
+    assert.ok(!behind, "Tab never reaches the page behind the model card");
+  }
   await page.keyboard.press("Escape");
   await card.waitFor({ state: "detached" });
-  step("   model card opens and closes");
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), "What this model knows", "focus returns to the button");
+  step("   model card opens, keeps Tab inside and closes");
 
   // 2b. The silent file: inconclusive with its reason, a flat waveform, coverage notes.
   step(`2b. ${SILENCE_NAME}`);

@@ -1,4 +1,6 @@
-import { useEffect, useId, useRef, type ReactNode } from "react";
+import { useId, type ReactNode, type RefObject } from "react";
+import { createPortal } from "react-dom";
+import { useModal } from "../hooks/useModal";
 import type { ModelCard } from "../types";
 import { policyOf } from "../verdict";
 import { thresholdsText } from "../verdictWords";
@@ -10,36 +12,30 @@ interface ModelCardPanelProps {
   /** The result was scored by another model than the one this card describes. */
   otherModel: boolean;
   onClose: () => void;
+  /** Where focus goes once the panel has closed. */
+  returnFocusTo: RefObject<HTMLElement | null>;
 }
 
 /** "What this model knows": a modal side panel with the serving model's card. Escape or Close shuts it. */
-export function ModelCardPanel({ card, error, otherModel, onClose }: ModelCardPanelProps) {
+export function ModelCardPanel({ card, error, otherModel, onClose, returnFocusTo }: ModelCardPanelProps) {
   const titleId = useId();
-  const closeRef = useRef<HTMLButtonElement>(null);
+  const { sheet, initialFocus } = useModal(onClose, returnFocusTo);
 
-  useEffect(() => {
-    closeRef.current?.focus();
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === "Escape") onClose();
-    };
-    document.addEventListener("keydown", onKey);
-    return () => document.removeEventListener("keydown", onKey);
-  }, [onClose]);
-
-  return (
-    <div className="side-sheet" onClick={(event) => event.target === event.currentTarget && onClose()}>
+  return createPortal(
+    <div ref={sheet} className="side-sheet" onClick={(event) => event.target === event.currentTarget && onClose()}>
       <div className="side-sheet__panel" role="dialog" aria-modal="true" aria-labelledby={titleId} data-testid="model-card">
         <header className="side-sheet__head">
           <h2 id={titleId} className="section-title">
             What this model knows
           </h2>
-          <button ref={closeRef} type="button" className="button button--ghost" onClick={onClose}>
+          <button ref={initialFocus} type="button" className="button button--ghost" onClick={onClose}>
             Close
           </button>
         </header>
         {card ? <CardBody card={card} otherModel={otherModel} /> : <p role={error ? "alert" : "status"}>{error ?? "Loading the model card…"}</p>}
       </div>
-    </div>
+    </div>,
+    document.body,
   );
 }
 

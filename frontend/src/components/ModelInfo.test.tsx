@@ -47,7 +47,7 @@ describe("<ModelInfo>", () => {
     expect(screen.getByTestId("model-summary").textContent).toContain("untrained demonstration model");
   });
 
-  it("opens what the model knows in a dialog that Escape closes, returning focus", () => {
+  it("opens what the model knows in a modal dialog that Escape closes, returning focus", () => {
     render(<ModelInfo model={MODEL} card={{ card: CARD, error: null }} />);
     const trigger = screen.getByRole("button", { name: "What this model knows" });
     fireEvent.click(trigger);
@@ -59,9 +59,13 @@ describe("<ModelInfo>", () => {
     expect(within(dialog).getByText("Languages: nearly all material is English read speech.")).toBeTruthy();
     expect(within(dialog).getByText(/Likely fake from 50 %, fake from 71 %/)).toBeTruthy();
     expect(document.activeElement).toBe(within(dialog).getByRole("button", { name: "Close" }));
+    // The page behind is inert, so Tab stays in the dialog.
+    expect(trigger.closest("[inert]")).not.toBeNull();
+    expect(dialog.closest("[inert]")).toBeNull();
 
     fireEvent.keyDown(document, { key: "Escape" });
     expect(screen.queryByRole("dialog")).toBeNull();
+    expect(document.querySelector("[inert]")).toBeNull();
     expect(document.activeElement).toBe(trigger);
   });
 

@@ -10,10 +10,7 @@ const UNTRAINED_SUMMARY = "An untrained demonstration model: its scores are rand
 export function ModelInfo({ model, card }: { model: ModelInfoData; card: ModelCardState }) {
   const [open, setOpen] = useState(false);
   const trigger = useRef<HTMLButtonElement>(null);
-  const close = useCallback(() => {
-    setOpen(false);
-    trigger.current?.focus();
-  }, []);
+  const close = useCallback(() => setOpen(false), []);
   const own = cardMatches(card.card, model) ? card.card : null;
   const summary = model.trained === false ? UNTRAINED_SUMMARY : own ? modelSummary(own) : "";
 
@@ -35,7 +32,7 @@ export function ModelInfo({ model, card }: { model: ModelInfoData; card: ModelCa
       <button ref={trigger} type="button" className="link-button" onClick={() => setOpen(true)} aria-haspopup="dialog">
         What this model knows
       </button>
-      {open ? <ModelCardPanel card={card.card} error={card.error} otherModel={card.card !== null && own === null} onClose={close} /> : null}
+      {open ? <ModelCardPanel card={card.card} error={card.error} otherModel={card.card !== null && own === null} onClose={close} returnFocusTo={trigger} /> : null}
     </section>
   );
 }
