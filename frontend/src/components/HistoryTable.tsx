@@ -1,5 +1,6 @@
 import { Link, useNavigate } from "react-router-dom";
 import { formatBytes, formatDate, formatDuration } from "../lib/format";
+import { labelText } from "../reviewWords";
 import type { DetectionSummary } from "../types";
 import { StatusBadge } from "./StatusBadge";
 import { VerdictBadge } from "./VerdictBadge";
@@ -17,6 +18,7 @@ export function HistoryTable({ rows }: { rows: DetectionSummary[] }) {
           <th scope="col">Length</th>
           <th scope="col">Status</th>
           <th scope="col">Verdict</th>
+          <th scope="col">Review</th>
         </tr>
       </thead>
       <tbody>
@@ -50,6 +52,21 @@ export function HistoryTable({ rows }: { rows: DetectionSummary[] }) {
                   <>
                     <VerdictBadge assessment={row.overall_assessment} confidence={row.overall_confidence ?? 0} />
                     {row.inconclusive_message ? <span className="history__reason">{row.inconclusive_message}</span> : null}
+                  </>
+                ) : (
+                  <span className="muted">–</span>
+                )}
+              </td>
+              <td data-label="Review">
+                {row.review ? (
+                  <>
+                    {labelText(row.review.label)}
+                    {row.disagrees_with_model ? (
+                      <>
+                        {" "}
+                        <span className="badge badge--warning">disagrees</span>
+                      </>
+                    ) : null}
                   </>
                 ) : (
                   <span className="muted">–</span>

@@ -3,17 +3,8 @@ import { listLabels, setLabel } from "../api/endpoints";
 import { errorMessage } from "../api/errors";
 import { useAuth } from "../auth/AuthContext";
 import { formatDate } from "../lib/format";
+import { labelText, REVIEW_LABELS } from "../reviewWords";
 import type { Detection, ReviewerLabel, ReviewLabel } from "../types";
-
-const LABELS: { value: ReviewLabel; text: string }[] = [
-  { value: "genuine", text: "Genuine" },
-  { value: "synthetic", text: "Synthetic" },
-  { value: "unsure", text: "Unsure" },
-];
-
-function labelText(label: ReviewLabel): string {
-  return LABELS.find((option) => option.value === label)?.text ?? label;
-}
 
 type ReviewedDetection = Pick<Detection, "request_id" | "status" | "review" | "disagrees_with_model">;
 
@@ -84,7 +75,7 @@ export function ReviewerLabelBox({ detection }: { detection: ReviewedDetection }
       <form onSubmit={(event) => void save(event)}>
         <fieldset className="review__choices">
           <legend>Is this recording genuine or synthetic?</legend>
-          {LABELS.map(({ value, text }) => (
+          {REVIEW_LABELS.map(({ value, text }) => (
             <label key={value} className="review__choice">
               <input
                 type="radio"
