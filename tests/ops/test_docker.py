@@ -298,16 +298,25 @@ def test_images_run_as_an_unprivileged_user() -> None:
 
 
 def test_inference_image_installs_torch_by_build_argument() -> None:
-    """TORCH_VARIANT/TORCH_INDEX pick CPU or CUDA torch; ffmpeg and tcmalloc come from apt."""
+    """TORCH_VARIANT/TORCH_INDEX pick CPU or CUDA torch; tcmalloc comes from apt."""
     text = (DOCKER / "Dockerfile").read_text()
     assert "ARG TORCH_VARIANT=cpu" in text
     assert "ARG TORCH_INDEX=https://download.pytorch.org/whl/${TORCH_VARIANT}" in text
     assert '--index-url "$TORCH_INDEX"' in text
-    assert re.search(r"apt-get install [^\n]*ffmpeg[^\n]*libgoogle-perftools4", text)
+    inference_deps = "\n".join(dockerfile_stages()["inference-deps"])
+    assert re.search(r"apt-get install [^\n]*libgoogle-perftools4", inference_deps)
     assert "requirements/inference.txt" in text
     assert re.search(
         r"^torch==", (ROOT / "requirements/inference.txt").read_text(), re.M
     )
+
+
+def test_both_images_have_ffmpeg() -> None:
+    """Workers decode uploads with it, and the web draws the report's waveform."""
+    stages = dockerfile_stages()
+    assert re.search(r"apt-get install [^\n]*ffmpeg", "\n".join(stages["web-deps"]))
+    for image in ("web", "inference-deps"):
+        assert stages[image][0].split()[1] == "web-deps", image
 
 
 # --- Compose details
