@@ -6,6 +6,7 @@ from typing import cast
 from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 from django.http import FileResponse
+from django.utils.log import log_response
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 from drf_spectacular.utils import extend_schema
@@ -178,10 +179,21 @@ class HealthView(APIView):
     def get(self, request: Request) -> Response:
         """200 when the database, Redis and an inference worker answer; 503 naming what is down."""
         checks = run_checks()
-        healthy = all(state == "ok" for state in checks.values())
-        return Response(
-            {"status": "ok" if healthy else "unavailable", "checks": checks},
-            status=status.HTTP_200_OK
-            if healthy
-            else status.HTTP_503_SERVICE_UNAVAILABLE,
+        failing = {name: state for name, state in checks.items() if state != "ok"}
+        response = Response(
+            {"status": "unavailable" if failing else "ok", "checks": checks},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE
+            if failing
+            else status.HTTP_200_OK,
         )
+        if failing:
+            # An outage is what health exists to report, polled every few
+            # seconds: one WARNING naming it, not Django's ERROR per probe.
+            log_response(
+                "Health unavailable: %s",
+                "; ".join(f"{name}: {state}" for name, state in failing.items()),
+                response=response,
+                request=request,
+                level="warning",
+            )
+        return response

@@ -1,5 +1,6 @@
 """The OpenAPI schema, the docs page and the health endpoint."""
 
+import logging
 import threading
 import time
 
@@ -75,6 +76,21 @@ def test_health_names_redis_when_it_is_down(
     response = api_client.get("/api/v1/health")
     assert response.status_code == 503
     assert response.json()["checks"]["redis"].startswith("redis unreachable")
+
+
+def test_an_unhealthy_answer_is_logged_as_a_warning_naming_the_check(
+    api_client: APIClient,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Probes during an outage log a WARNING with what is down, never an ERROR."""
+    monkeypatch.setitem(health.CHECKS, "inference_workers", lambda: "no worker here")
+    with caplog.at_level(logging.INFO, logger="django.request"):
+        assert api_client.get("/api/v1/health").status_code == 503
+    records = [r for r in caplog.records if r.name == "django.request"]
+    assert [(r.levelname, r.getMessage()) for r in records] == [
+        ("WARNING", "Health unavailable: inference_workers: no worker here")
+    ]
 
 
 def test_health_reuses_a_result_within_the_cache_time(
