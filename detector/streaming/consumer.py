@@ -30,6 +30,7 @@ from detector.consumers import GuardedSocket
 from detector.consumers import offered_subprotocol
 from detector.events import DetectionMessage
 from detector.models import Detection
+from detector.streaming import metrics as stream_metrics
 from detector.streaming import records
 from detector.streaming.pacing import Pacing
 from detector.streaming.protocol import CLOSE_NORMAL
@@ -68,6 +69,8 @@ class StreamConsumer(GuardedSocket, AsyncWebsocketConsumer):
     slots: StreamSlots | None = None
     ticker: asyncio.Task[None] | None = None
     groups: tuple[str, ...] = ()
+    outcome: str | None = None  # how the socket ended, for the metrics
+    counted_active = False
 
     async def connect(self) -> None:
         await self.accept(subprotocol=offered_subprotocol(self.scope))
@@ -88,6 +91,10 @@ class StreamConsumer(GuardedSocket, AsyncWebsocketConsumer):
         self.ticker = asyncio.create_task(self._tick())
 
     async def disconnect(self, code: int) -> None:
+        stream_metrics.socket_closed(
+            self.outcome or stream_metrics.CLIENT_LEFT,
+            was_streaming=self.counted_active,
+        )
         if self.ticker is not None:
             self.ticker.cancel()
         try:
@@ -113,6 +120,7 @@ class StreamConsumer(GuardedSocket, AsyncWebsocketConsumer):
             await self._refuse(error)
         except RedisError as error:
             logger.warning("stream socket closed, Redis unreachable: %s", error)
+            self._ended_by(stream_metrics.REDIS_UNAVAILABLE)
             await self._close_early(CLOSE_TRY_AGAIN_LATER)
 
     # --- The client's messages
@@ -161,6 +169,8 @@ class StreamConsumer(GuardedSocket, AsyncWebsocketConsumer):
             start.format
         )
         self.phase = "streaming"
+        stream_metrics.stream_started()
+        self.counted_active = True
         await self._send_json(
             StartedMessage(
                 type="started",
@@ -205,13 +215,19 @@ class StreamConsumer(GuardedSocket, AsyncWebsocketConsumer):
     async def _offer(self, window: Window, raw: bytes) -> None:
         """Queue the window, or keep it as the next one while the workers lag."""
         deadline = time.monotonic() - WINDOW_DEADLINE_SECONDS
+        queued = len(self.in_flight)
         self.in_flight = {
             end: at for end, at in self.in_flight.items() if at > deadline
         }
+        stream_metrics.windows_lost(
+            stream_metrics.EXPIRED, queued - len(self.in_flight)
+        )
         if len(self.in_flight) < settings.DETECTOR_STREAM_MAX_PENDING_WINDOWS:
             await self._queue(window, raw)
         else:
-            self.waiting = (window, raw)  # replaces an older one: skipped
+            if self.waiting is not None:  # replaced by a newer one
+                stream_metrics.windows_lost(stream_metrics.SKIPPED)
+            self.waiting = (window, raw)
 
     async def _queue(self, window: Window, raw: bytes) -> None:
         await self.redis.set(
@@ -242,7 +258,10 @@ class StreamConsumer(GuardedSocket, AsyncWebsocketConsumer):
 
     async def stream_window(self, message: dict[str, Any]) -> None:
         """A worker scored one of this stream's windows."""
-        self.in_flight.pop(message["end_frame"], None)
+        queued_at = self.in_flight.pop(message["end_frame"], None)
+        stream_metrics.window_scored(
+            None if queued_at is None else time.monotonic() - queued_at
+        )
         self.windows_scored += 1
         window: WindowMessage = message["window"]
         if message["end_frame"] > self.last_sent_end:  # never out of order
@@ -256,10 +275,12 @@ class StreamConsumer(GuardedSocket, AsyncWebsocketConsumer):
         """The stream's detection is final: ``final``, or why it failed."""
         outcome = message["outcome"]
         if outcome["status"] == Detection.Status.COMPLETED:
+            self._ended_by(stream_metrics.FINAL)
             await self._send_json({**outcome, "type": "final"})
             await self._close_early(CLOSE_NORMAL)
         else:
             error = StreamError("failed", outcome["error_message"])
+            self._ended_by(error.code)
             await self._send_json(
                 {**error_message(error), "request_id": outcome["request_id"]}
             )
@@ -267,6 +288,7 @@ class StreamConsumer(GuardedSocket, AsyncWebsocketConsumer):
 
     async def session_revoked(self, message: dict[str, str]) -> None:
         """The user logged this session out, or revoked the API key."""
+        self._ended_by(stream_metrics.REVOKED)
         await self._close_early(CLOSE_UNAUTHORIZED)
 
     # --- The end
@@ -304,8 +326,14 @@ class StreamConsumer(GuardedSocket, AsyncWebsocketConsumer):
 
     async def _refuse(self, error: StreamError) -> None:
         """Tell the client why the stream ends, close, and end its record."""
+        self._ended_by(error.code)
         await self._send_json(error_message(error))
         await self._close_early(error.close_code)
+
+    def _ended_by(self, outcome: str) -> None:
+        """The first reason the socket is closing is the one the metrics count."""
+        if self.outcome is None:
+            self.outcome = outcome
 
     async def _close_early(self, code: int) -> None:
         if self.phase == "streaming":

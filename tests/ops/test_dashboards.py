@@ -105,6 +105,7 @@ def exported_families() -> list[Metric]:
     import django_prometheus.db.metrics  # noqa: F401
     from django_prometheus.middleware import Metrics
 
+    import detector.streaming.metrics  # noqa: F401 - the stream socket's series
     import inference.metrics  # noqa: F401 - the workers' detector_* series
 
     Metrics.get_instance()
