@@ -25,6 +25,7 @@ from detector.models import AudioFile
 from detector.models import Detection
 from detector.storage import delete_recording
 from inference import chunk_store
+from inference import stream_store
 
 logger = logging.getLogger(__name__)
 
@@ -171,6 +172,7 @@ def _delete_locked(detection: Detection) -> None:
 def _forget_keys(request_ids: Collection[str]) -> None:
     try:
         chunk_store.delete_detection_keys(request_ids)
+        stream_store.delete_stream_keys(request_ids)
     except RedisError:
         # Every key carries a TTL: it expires even if this cleanup cannot run.
         logger.warning("could not delete the Redis keys of deleted detections")

@@ -106,15 +106,19 @@ def delete_detection_keys(request_ids: Collection[str]) -> int:
     A deleted detection's runs are not all known (a late task may have written
     an old run's keys), so keys are matched by request id, not by run.
     """
+    return delete_keys_of(
+        request_ids,
+        (chunk_key("*", "*", "*"), attempts_key("*", "*", "*"), claims_key("*", "*")),
+    )
+
+
+def delete_keys_of(request_ids: Collection[str], patterns: Collection[str]) -> int:
+    """Remove the keys matching ``patterns`` whose second field is one of the request ids."""
     wanted = {str(request_id) for request_id in request_ids}
     redis_client = client()
     keys = [
         key
-        for pattern in (
-            chunk_key("*", "*", "*"),
-            attempts_key("*", "*", "*"),
-            claims_key("*", "*"),
-        )
+        for pattern in patterns
         for key in redis_client.scan_iter(match=pattern, count=500)
         if key.decode().split(":")[1] in wanted
     ]

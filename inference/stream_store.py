@@ -9,6 +9,7 @@ uses the key names too.
 """
 
 import hashlib
+from collections.abc import Collection
 from typing import cast
 
 from inference import chunk_store
@@ -54,3 +55,8 @@ def remembered_scores(request_id: str) -> dict[str, float]:
 
 def forget(request_id: str) -> None:
     chunk_store.client().delete(scores_key(request_id))
+
+
+def delete_stream_keys(request_ids: Collection[str]) -> int:
+    """Remove deleted detections' windows and remembered scores before their TTL."""
+    return chunk_store.delete_keys_of(request_ids, ("stream:*",))

@@ -13,6 +13,7 @@ from detector.models import Batch
 from detector.models import Chunk
 from detector.models import Detection
 from inference import chunk_store
+from inference import stream_store
 from inference.chunking import ChunkSpan
 from tests.audio_fixtures import wav_bytes
 from tests.factories import PASSWORD
@@ -62,7 +63,7 @@ def start_run(detection: Detection, generation: int) -> str:
 def test_delete_completed_detection_removes_bytes_keys_and_rows(
     alice_client: APIClient, settings, django_capture_on_commit_callbacks
 ) -> None:
-    """204: the recording leaves storage, with its chunk rows, keys and detection."""
+    """204: the recording leaves storage, with its chunk rows, keys (stream keys too) and detection."""
     detection = upload(alice_client)
     request_id = start_run(detection, 0)
     model = services.ScoringModel("m", "1", True, None)
@@ -70,6 +71,9 @@ def test_delete_completed_detection_removes_bytes_keys_and_rows(
     services.complete_detection(request_id, 0)
     # A key an earlier run left behind (its TTL not yet expired).
     chunk_store.put_chunks(request_id, 7, [b"\0\0"])
+    # Had it been streamed: a window not yet scored and the scores its end reused.
+    chunk_store.client().set(stream_store.window_key(request_id, 64000), b"\0\0")
+    stream_store.remember_score(request_id, b"\0\0", 0.2)
     path = stored(settings, detection)
     assert path.exists()
 
