@@ -14,6 +14,7 @@ from pathlib import Path
 
 from channels.testing import WebsocketCommunicator
 from django.core.files.uploadedfile import SimpleUploadedFile
+from prometheus_client import REGISTRY
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
@@ -215,3 +216,8 @@ def imported_modules(source: Path) -> set[str]:
             modules.add(base)
             modules.update(f"{base}.{alias.name}" for alias in node.names)
     return modules
+
+
+def metric_value(name: str, **labels: str) -> float:
+    """A Prometheus sample's current value in this process (0 before its first event)."""
+    return REGISTRY.get_sample_value(name, labels) or 0.0

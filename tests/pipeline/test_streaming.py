@@ -17,7 +17,7 @@ from tests.audio_fixtures import encode_wav
 from tests.audio_fixtures import speech
 from tests.detector.streaming.sockets import open_as
 from tests.detector.streaming.sockets import start
-from tests.detector.streaming.sockets import stream_metric
+from tests.support import metric_value
 from tests.support import submit
 from tests.support import wait_for
 
@@ -74,9 +74,9 @@ async def test_stream_ends_with_the_uploads_chunk_map_and_verdict(
     settings.DETECTOR_STREAM_MAX_RATE = 10  # the test need not wait for real time
     voice = speech(9.5, rate)
     content = encode_wav(np.repeat(voice[:, None], channels, axis=1), rate)
-    scored = stream_metric("detector_stream_windows_total", fate="scored")
-    timed = stream_metric("detector_stream_window_latency_seconds_count")
-    finals = stream_metric("detector_streams_ended_total", outcome="final")
+    scored = metric_value("detector_stream_windows_total", fate="scored")
+    timed = metric_value("detector_stream_window_latency_seconds_count")
+    finals = metric_value("detector_streams_ended_total", outcome="final")
     socket = await open_as(alice)
     messages = await stream(socket, content)
     await socket.disconnect()
@@ -84,11 +84,9 @@ async def test_stream_ends_with_the_uploads_chunk_map_and_verdict(
     windows, final = messages[:-1], messages[-1]
     assert final["type"] == "final", final
     sent = len(windows)
-    assert (
-        stream_metric("detector_stream_windows_total", fate="scored") >= scored + sent
-    )
-    assert stream_metric("detector_stream_window_latency_seconds_count") >= timed + sent
-    assert stream_metric("detector_streams_ended_total", outcome="final") == finals + 1
+    assert metric_value("detector_stream_windows_total", fate="scored") >= scored + sent
+    assert metric_value("detector_stream_window_latency_seconds_count") >= timed + sent
+    assert metric_value("detector_streams_ended_total", outcome="final") == finals + 1
     first = windows[0]
     assert (first["start"], first["end"], first["provisional"]) == (0.0, 1.0, True)
     ends = [window["end"] for window in windows]

@@ -4,7 +4,6 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
-from prometheus_client import REGISTRY
 from rest_framework_simplejwt.tokens import AccessToken
 
 from accounts.models import User
@@ -52,8 +51,3 @@ async def expect_end(
         "code": close_code,
     }
     return error
-
-
-def stream_metric(name: str, **labels: str) -> float:
-    """A stream metric's current value in this process (the socket runs in it)."""
-    return REGISTRY.get_sample_value(name, labels) or 0.0

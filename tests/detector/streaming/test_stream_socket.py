@@ -18,12 +18,12 @@ from tests.detector.streaming.sockets import START
 from tests.detector.streaming.sockets import expect_end
 from tests.detector.streaming.sockets import open_as
 from tests.detector.streaming.sockets import start
-from tests.detector.streaming.sockets import stream_metric
 from tests.detector.streaming.sockets import stream_socket
 from tests.factories import ApiKeyFactory
 from tests.factories import AudioFileFactory
 from tests.factories import DetectionFactory
 from tests.support import client_for
+from tests.support import metric_value
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -224,7 +224,7 @@ async def test_stream_queues_few_windows_when_the_workers_lag(
 ) -> None:
     """With no worker scoring, at most DETECTOR_STREAM_MAX_PENDING_WINDOWS wait in the queue."""
     settings.DETECTOR_STREAM_MAX_RATE = 20
-    skipped = stream_metric("detector_stream_windows_total", fate="skipped")
+    skipped = metric_value("detector_stream_windows_total", fate="skipped")
     socket = await open_as(alice)
     await start(socket)
     for _ in range(8):
@@ -239,22 +239,22 @@ async def test_stream_queues_few_windows_when_the_workers_lag(
     assert queued == 2
     assert len(windows) == 2
     await socket.disconnect()
-    assert stream_metric("detector_stream_windows_total", fate="skipped") > skipped
+    assert metric_value("detector_stream_windows_total", fate="skipped") > skipped
 
 
 async def test_stream_metrics_follow_active_streams_and_how_they_end(
     alice: User, bob: User
 ) -> None:
     """The gauge counts started streams; each closed socket counts once, by outcome."""
-    active = stream_metric("detector_streams_active")
+    active = metric_value("detector_streams_active")
     ended = {
-        outcome: stream_metric("detector_streams_ended_total", outcome=outcome)
+        outcome: metric_value("detector_streams_ended_total", outcome=outcome)
         for outcome in ("too_fast", "client_left")
     }
     refused, leaving = await open_as(alice), await open_as(bob)
     await start(refused)
     await start(leaving)
-    assert stream_metric("detector_streams_active") == active + 2
+    assert metric_value("detector_streams_active") == active + 2
 
     for _ in range(11):
         await refused.send_to(bytes_data=b"\0" * SECOND)
@@ -262,9 +262,9 @@ async def test_stream_metrics_follow_active_streams_and_how_they_end(
     await refused.disconnect()
     await leaving.disconnect()
 
-    assert stream_metric("detector_streams_active") == active
+    assert metric_value("detector_streams_active") == active
     for outcome, before in ended.items():
-        now = stream_metric("detector_streams_ended_total", outcome=outcome)
+        now = metric_value("detector_streams_ended_total", outcome=outcome)
         assert now == before + 1, outcome
 
 
