@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from detector import outbound
+from detector.webhooks import metrics as webhook_metrics
 from detector.webhooks import signing
 from detector.webhooks.models import RESPONSE_EXCERPT_BYTES
 from detector.webhooks.models import TEST_EVENT
@@ -70,22 +71,28 @@ def deliver(delivery_id: int, attempt: int) -> WebhookAttempt | None:
     if attempt > max_attempts(delivery):
         # Only reached after attempts that never recorded an outcome (a worker
         # killed mid-send, a crash): stop instead of retrying forever.
-        WebhookDelivery.objects.filter(pk=delivery.pk, status=Status.PENDING).update(
-            status=Status.FAILED, next_attempt_at=None, queued_until=None
-        )
+        failed = WebhookDelivery.objects.filter(
+            pk=delivery.pk, status=Status.PENDING
+        ).update(status=Status.FAILED, next_attempt_at=None, queued_until=None)
+        webhook_metrics.record_finished(Status.FAILED, failed)
         return None
     if not delivery.endpoint.enabled and delivery.event_type != TEST_EVENT:
-        WebhookDelivery.objects.filter(pk=delivery.pk, status=Status.PENDING).update(
+        abandoned = WebhookDelivery.objects.filter(
+            pk=delivery.pk, status=Status.PENDING
+        ).update(
             status=Status.ABANDONED,
             attempts=attempt - 1,
             next_attempt_at=None,
             queued_until=None,
         )
+        webhook_metrics.record_finished(Status.ABANDONED, abandoned)
         return None
     started_at = timezone.now()
     started = time.monotonic()
     outcome = send(delivery, started_at)
-    latency_ms = int((time.monotonic() - started) * 1000)
+    seconds = time.monotonic() - started
+    webhook_metrics.record_attempt(outcome.status_code, seconds)
+    latency_ms = int(seconds * 1000)
     recorded = record(delivery, attempt, started_at, latency_ms, outcome)
     if outcome.status_code == 410:
         disable(delivery.endpoint, gone_reason(started_at))
@@ -137,6 +144,7 @@ def record(
     outcome: Outcome,
 ) -> WebhookAttempt | None:
     """Store the attempt and move the delivery on: done, failed, or due again later."""
+    finished = ""
     with transaction.atomic():
         current = (
             WebhookDelivery.objects.select_for_update().filter(pk=delivery.pk).first()
@@ -158,6 +166,10 @@ def record(
             )
             current.queued_until = None
             current.save(update_fields=["status", "next_attempt_at", "queued_until"])
+            if current.status != Status.PENDING:
+                finished = current.status
+    if finished:
+        webhook_metrics.record_finished(finished)
     return logged
 
 
@@ -192,9 +204,10 @@ def disable(endpoint: WebhookEndpoint, reason: str) -> None:
         WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
             enabled=False, disabled_reason=reason, updated_at=timezone.now()
         )
-        WebhookDelivery.objects.filter(endpoint=endpoint, status=Status.PENDING).update(
-            status=Status.ABANDONED, next_attempt_at=None, queued_until=None
-        )
+        abandoned = WebhookDelivery.objects.filter(
+            endpoint=endpoint, status=Status.PENDING
+        ).update(status=Status.ABANDONED, next_attempt_at=None, queued_until=None)
+    webhook_metrics.record_finished(Status.ABANDONED, abandoned)
     logger.warning("webhook endpoint %s disabled: %s", endpoint.pk, reason)
 
 

@@ -105,8 +105,11 @@ def exported_families() -> list[Metric]:
     import django_prometheus.db.metrics  # noqa: F401
     from django_prometheus.middleware import Metrics
 
-    import detector.streaming.metrics  # noqa: F401 - the stream socket's series
-    import inference.metrics  # noqa: F401 - the workers' detector_* series
+    # The detector_* series: the stream socket's (web), the webhooks worker's
+    # and the pipeline workers'.
+    import detector.streaming.metrics
+    import detector.webhooks.metrics  # noqa: F401
+    import inference.metrics  # noqa: F401
 
     Metrics.get_instance()
     queue_depth = worker_metrics.QueueDepthCollector([], settings.CELERY_BROKER_URL)

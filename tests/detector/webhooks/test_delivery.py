@@ -15,16 +15,46 @@ from accounts.models import User
 from detector.webhooks import delivery as delivery_service
 from detector.webhooks import endpoints
 from detector.webhooks.emitting import create_deliveries
+from detector.webhooks.metrics import FINAL_STATUSES
+from detector.webhooks.metrics import RESULTS
 from detector.webhooks.models import WebhookDelivery
 from detector.webhooks.models import WebhookEndpoint
 from detector.webhooks.schedule import JITTER
 from tests.detector.webhooks.receiver import Receiver
 from tests.detector.webhooks.receiver import Reply
 from tests.factories import WebhookEndpointFactory
+from tests.support import metric_value
 
 pytestmark = pytest.mark.django_db
 
 Status = WebhookDelivery.Status
+
+
+def counted() -> dict[str, float]:
+    """Attempts by result and finished deliveries by status, as /metrics counts them."""
+    return {
+        **{
+            f"attempt {result}": metric_value(
+                "detector_webhook_attempts_total", result=result
+            )
+            for result in RESULTS
+        },
+        **{
+            f"finished {status}": metric_value(
+                "detector_webhook_deliveries_finished_total", status=status
+            )
+            for status in FINAL_STATUSES
+        },
+        "timed": metric_value("detector_webhook_attempt_duration_seconds_count"),
+    }
+
+
+def counted_since(before: dict[str, float]) -> dict[str, float]:
+    return {
+        name: value - before[name]
+        for name, value in counted().items()
+        if value != before[name]
+    }
 
 
 def new_delivery(endpoint: WebhookEndpoint) -> WebhookDelivery:
@@ -38,8 +68,14 @@ def test_delivery_is_signed_and_verifies(
     endpoint: WebhookEndpoint, receiver: Receiver
 ) -> None:
     """The receiver verifies the body with standardwebhooks and the endpoint's secret."""
+    before = counted()
     sent = new_delivery(endpoint)
     attempt = delivery_service.deliver(sent.pk, 1)
+    assert counted_since(before) == {
+        "attempt 2xx": 1,
+        "finished succeeded": 1,
+        "timed": 1,
+    }
     (got,) = receiver.received
     envelope = Webhook(endpoint.secret).verify(got.body, got.headers)
     assert envelope["type"] == "detection.completed"
@@ -84,6 +120,7 @@ def test_server_errors_are_retried_on_the_spec_schedule(
 ) -> None:
     """A 500 each time: the next attempt is due after 5 s, 5 min, ... then failed."""
     receiver.reply = Reply(status=500, body=b"broken")
+    before = counted()
     sent = new_delivery(endpoint)
     schedule = settings.DETECTOR_WEBHOOK_RETRY_SCHEDULE
     for number, wait in enumerate(schedule, start=1):
@@ -101,6 +138,12 @@ def test_server_errors_are_retried_on_the_spec_schedule(
     sent.refresh_from_db()
     assert (sent.status, sent.next_attempt_at) == (Status.FAILED, None)
     assert sent.attempt_log.count() == len(receiver.received) == len(schedule) + 1
+    tries = len(schedule) + 1
+    assert counted_since(before) == {
+        "attempt 5xx": tries,
+        "finished failed": 1,
+        "timed": tries,
+    }
 
 
 def test_retry_after_is_honoured_within_the_cap(
@@ -125,7 +168,14 @@ def test_gone_disables_the_endpoint_and_abandons_its_deliveries(
     """410 Gone: the endpoint is disabled with a reason, the rest is abandoned."""
     receiver.reply = Reply(status=410)
     first, second = new_delivery(endpoint), new_delivery(endpoint)
+    before = counted()
     delivery_service.deliver(first.pk, 1)
+    assert counted_since(before) == {
+        "attempt 410": 1,
+        "finished failed": 1,
+        "finished abandoned": 1,
+        "timed": 1,
+    }
     endpoint.refresh_from_db()
     assert not endpoint.enabled
     assert "410 Gone" in endpoint.disabled_reason
@@ -144,6 +194,7 @@ def test_hanging_receiver_is_an_error_attempt_within_the_timeout(
     settings.DETECTOR_WEBHOOK_TIMEOUT_SECONDS = 1
     receiver.reply = Reply(delay=4)
     sent = new_delivery(endpoint)
+    before = counted()
     started = time.monotonic()
     attempt = delivery_service.deliver(sent.pk, 1)
     assert time.monotonic() - started < 3
@@ -151,6 +202,7 @@ def test_hanging_receiver_is_an_error_attempt_within_the_timeout(
     assert attempt.status_code is None
     assert "timed out" in attempt.error or "too long" in attempt.error
     assert 900 <= attempt.latency_ms < 3000
+    assert counted_since(before) == {"attempt error": 1, "timed": 1}
     sent.refresh_from_db()
     assert sent.status == Status.PENDING and sent.next_attempt_at is not None
 
@@ -196,7 +248,9 @@ def test_disabled_endpoint_abandons_instead_of_sending(
     """An endpoint turned off after the event was queued receives nothing."""
     sent = new_delivery(endpoint)
     WebhookEndpoint.objects.filter(pk=endpoint.pk).update(enabled=False)
+    before = counted()
     assert delivery_service.deliver(sent.pk, 1) is None
+    assert counted_since(before) == {"finished abandoned": 1}
     sent.refresh_from_db()
     assert (sent.status, sent.attempts) == (Status.ABANDONED, 0)
     assert receiver.received == []
