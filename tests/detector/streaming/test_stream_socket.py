@@ -7,9 +7,11 @@ import pytest
 from asgiref.sync import sync_to_async
 from pytest_django.fixtures import Settings
 
+from accounts.api_keys import revoke_api_keys
 from accounts.models import ApiKey
 from accounts.models import User
 from detector.models import Detection
+from detector.streaming import consumer
 from detector.streaming.records import NOTHING_SCORED
 from detector.streaming.slots import ALL_STREAMS_KEY
 from inference import chunk_store
@@ -52,6 +54,29 @@ async def test_stream_refuses_a_read_only_api_key(alice: User) -> None:
     assert (await socket.connect())[0]
     await start(socket)
     await socket.disconnect()
+
+
+async def test_revoking_the_key_ends_its_live_stream(alice: User) -> None:
+    """A revoked key's stream closes at once with 4401, counted as revoked; nothing scored fails it."""
+    api_key = await sync_to_async(ApiKeyFactory)(owner=alice)
+    revoked = metric_value("detector_streams_ended_total", outcome="revoked")
+    active = metric_value("detector_streams_active")
+    socket = stream_socket("api-key", api_key.key)
+    assert (await socket.connect())[0]
+    started = await start(socket)
+    await sync_to_async(revoke_api_keys)(ApiKey.objects.filter(pk=api_key.pk))
+    assert await socket.receive_output(timeout=5) == {
+        "type": "websocket.close",
+        "code": 4401,
+    }
+    await socket.disconnect()
+    assert (
+        metric_value("detector_streams_ended_total", outcome="revoked") == revoked + 1
+    )
+    assert metric_value("detector_streams_active") == active
+    detection = await Detection.objects.aget(request_id=started["request_id"])
+    assert detection.status == Detection.Status.FAILED
+    assert detection.error_message == NOTHING_SCORED
 
 
 async def test_stream_start_records_a_stream_detection(alice: User) -> None:
@@ -240,6 +265,23 @@ async def test_stream_queues_few_windows_when_the_workers_lag(
     assert len(windows) == 2
     await socket.disconnect()
     assert metric_value("detector_stream_windows_total", fate="skipped") > skipped
+
+
+async def test_windows_past_their_deadline_are_given_up_and_counted(
+    alice: User, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no worker, each window queued is past its deadline when the next is due."""
+    monkeypatch.setattr(consumer, "WINDOW_DEADLINE_SECONDS", 0.0)
+    settings.DETECTOR_STREAM_MAX_RATE = 20
+    expired = metric_value("detector_stream_windows_total", fate="expired")
+    socket = await open_as(alice)
+    await start(socket)
+    for _ in range(3):
+        await socket.send_to(bytes_data=b"\0" * SECOND)
+    await socket.send_json_to({"type": "ping"})  # a round trip: every frame is handled
+    await expect_end(socket, "bad_start", 4400)
+    await socket.disconnect()
+    assert metric_value("detector_stream_windows_total", fate="expired") > expired
 
 
 async def test_stream_metrics_follow_active_streams_and_how_they_end(
