@@ -5,6 +5,7 @@ import time
 
 import pytest
 from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
 from pytest_django.fixtures import Settings
 
 from accounts.api_keys import revoke_api_keys
@@ -244,6 +245,19 @@ async def test_stream_flood_gets_busy_closes_not_a_stalled_server(
         await socket.disconnect()
 
 
+async def stream_silence_then_end(socket: WebsocketCommunicator, seconds: int) -> None:
+    """Start, send whole seconds of silence, then end with an unknown message.
+
+    The unknown message is a round trip: when its bad_start arrives, every
+    frame before it has been handled, windows queued included.
+    """
+    await start(socket)
+    for _ in range(seconds):
+        await socket.send_to(bytes_data=b"\0" * SECOND)
+    await socket.send_json_to({"type": "ping"})
+    await expect_end(socket, "bad_start", 4400)
+
+
 async def test_stream_queues_few_windows_when_the_workers_lag(
     alice: User, settings: Settings
 ) -> None:
@@ -251,11 +265,7 @@ async def test_stream_queues_few_windows_when_the_workers_lag(
     settings.DETECTOR_STREAM_MAX_RATE = 20
     skipped = metric_value("detector_stream_windows_total", fate="skipped")
     socket = await open_as(alice)
-    await start(socket)
-    for _ in range(8):
-        await socket.send_to(bytes_data=b"\0" * SECOND)
-    await socket.send_json_to({"type": "ping"})  # a round trip: every frame is handled
-    await expect_end(socket, "bad_start", 4400)
+    await stream_silence_then_end(socket, seconds=8)
     redis_client = chunk_store.client()
     queued = await sync_to_async(redis_client.llen)("stream")
     windows = await sync_to_async(
@@ -275,11 +285,7 @@ async def test_windows_past_their_deadline_are_given_up_and_counted(
     settings.DETECTOR_STREAM_MAX_RATE = 20
     expired = metric_value("detector_stream_windows_total", fate="expired")
     socket = await open_as(alice)
-    await start(socket)
-    for _ in range(3):
-        await socket.send_to(bytes_data=b"\0" * SECOND)
-    await socket.send_json_to({"type": "ping"})  # a round trip: every frame is handled
-    await expect_end(socket, "bad_start", 4400)
+    await stream_silence_then_end(socket, seconds=3)
     await socket.disconnect()
     assert metric_value("detector_stream_windows_total", fate="expired") > expired
 
